@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/bpmn
+
+go 1.26

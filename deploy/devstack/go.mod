@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/deploy/devstack
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/engine
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/libs/auth
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/libs/chassis
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/libs/messaging
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/libs/outbox
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/migrations
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/services/characteristic
+
+go 1.26

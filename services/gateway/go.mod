@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/services/gateway
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/services/offering
+
+go 1.26

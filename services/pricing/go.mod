@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/services/pricing
+
+go 1.26

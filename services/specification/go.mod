@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/services/specification
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/services/store-query
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/tests/e2e
+
+go 1.26
