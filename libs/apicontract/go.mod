@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/libs/apicontract
+
+go 1.26

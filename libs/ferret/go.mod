@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/libs/ferret
+
+go 1.26

@@ -1,0 +1,3 @@
+module github.com/tmfcatalog/platform/libs/sagaworker
+
+go 1.26
