@@ -1,0 +1,101 @@
+// Package lifecycle runs a service process: signals, logger, tracing, and owned goroutines.
+package lifecycle
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/tmfcatalog/platform/libs/chassis/envconfig"
+	"github.com/tmfcatalog/platform/libs/chassis/logging"
+	"github.com/tmfcatalog/platform/libs/chassis/tracing"
+)
+
+// Main runs a service: it builds the JSON logger (LOG_LEVEL) and tracing (ZIPKIN_URL or
+// OTEL_EXPORTER_OTLP_ENDPOINT), cancels ctx on SIGINT or SIGTERM, calls run, and exits 1 if
+// run fails.
+func Main(service string, run func(ctx context.Context, log *slog.Logger) error) {
+	if err := mainErr(service, run); err != nil {
+		fmt.Fprintf(os.Stderr, "%s: %v\n", service, err)
+		os.Exit(1)
+	}
+}
+
+func mainErr(service string, run func(ctx context.Context, log *slog.Logger) error) error {
+	env := envconfig.New(nil)
+	level := env.String("LOG_LEVEL", "info")
+	tcfg := tracing.Config{Service: service, ZipkinURL: env.String("ZIPKIN_URL", ""), OTLPEndpoint: env.String("OTEL_EXPORTER_OTLP_ENDPOINT", "")}
+	if err := env.Err(); err != nil {
+		return err
+	}
+	log, err := logging.New(service, level, os.Stdout)
+	if err != nil {
+		return fmt.Errorf("LOG_LEVEL: %w", err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	shutdownTracing, err := tracing.Setup(ctx, tcfg)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		flushCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := shutdownTracing(flushCtx); err != nil {
+			log.Warn("flush traces", "error", err.Error())
+		}
+	}()
+	log.InfoContext(ctx, "starting", "pid", os.Getpid())
+	if err := run(ctx, log); err != nil {
+		log.ErrorContext(ctx, "stopped with error", "error", err.Error())
+		return err
+	}
+	log.InfoContext(ctx, "stopped")
+	return nil
+}
+
+// Group owns a set of goroutines: the first one to fail cancels the shared context, and Wait
+// returns once all have returned.
+type Group struct {
+	ctx    context.Context
+	cancel context.CancelCauseFunc
+	wg     sync.WaitGroup
+	mu     sync.Mutex
+	errs   []error
+}
+
+// NewGroup returns a Group and the context its goroutines must watch.
+func NewGroup(ctx context.Context) (*Group, context.Context) {
+	ctx, cancel := context.WithCancelCause(ctx)
+	return &Group{ctx: ctx, cancel: cancel}, ctx
+}
+
+// Go starts fn with the group's context; a non-nil error (other than a cancellation) stops
+// the group.
+func (g *Group) Go(name string, fn func(ctx context.Context) error) {
+	g.wg.Add(1)
+	go func() {
+		defer g.wg.Done()
+		if err := fn(g.ctx); err != nil && !errors.Is(err, context.Canceled) {
+			g.mu.Lock()
+			g.errs = append(g.errs, fmt.Errorf("%s: %w", name, err))
+			g.mu.Unlock()
+			g.cancel(err)
+		}
+	}()
+}
+
+// Wait blocks until every goroutine returned and reports their failures.
+func (g *Group) Wait() error {
+	g.wg.Wait()
+	g.cancel(nil)
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return errors.Join(g.errs...)
+}
