@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/camunda/zeebe/clients/go/v8/pkg/pb"
+	"github.com/tmfcatalog/platform/libs/chassis/correlation"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
@@ -119,7 +120,7 @@ func TestHandlerContextContinuesTraceAndCarriesCorrelationID(t *testing.T) {
 	}
 	ch := make(chan seen, 1)
 	g := startWorkers(t, "confirm-publication", func(ctx context.Context, _ Job) (map[string]any, error) {
-		ch <- seen{trace.SpanContextFromContext(ctx).TraceID().String(), CorrelationID(ctx)}
+		ch <- seen{trace.SpanContextFromContext(ctx).TraceID().String(), correlation.FromContext(ctx)}
 		return nil, nil
 	})
 	g.enqueue(job(15, "confirm-publication", 5, map[string]any{
