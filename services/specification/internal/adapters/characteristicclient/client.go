@@ -1,0 +1,97 @@
+// Package characteristicclient looks characteristics up at the characteristic service over
+// HTTP with a client-credentials service token; it implements app.Directory.
+package characteristicclient
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/tmfcatalog/platform/libs/chassis/correlation"
+
+	"github.com/tmfcatalog/platform/services/specification/internal/app"
+	"github.com/tmfcatalog/platform/services/specification/internal/domain"
+)
+
+// TokenSource returns a bearer token for service-to-service calls (auth.ServiceTokenSource).
+type TokenSource interface {
+	Token(ctx context.Context) (string, error)
+}
+
+// Client implements app.Directory.
+type Client struct {
+	base   *url.URL
+	tokens TokenSource
+	hc     *http.Client
+}
+
+var _ app.Directory = (*Client)(nil)
+
+// New returns a Client for the service at baseURL (e.g. http://127.0.0.1:8002). A nil hc
+// gets a client with a 5 s timeout.
+func New(baseURL string, tokens TokenSource, hc *http.Client) (*Client, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return nil, fmt.Errorf("characteristic service url %q is not an absolute URL", baseURL)
+	}
+	if hc == nil {
+		hc = &http.Client{Timeout: 5 * time.Second}
+	}
+	return &Client{base: u, tokens: tokens, hc: hc}, nil
+}
+
+// characteristicRead is the part of the characteristic service's read shape we keep.
+type characteristicRead struct {
+	ID            uuid.UUID `json:"id"`
+	Name          string    `json:"name"`
+	Value         string    `json:"value"`
+	UnitOfMeasure string    `json:"unit_of_measure"`
+	Version       int64     `json:"version"`
+}
+
+// Lookup implements app.Directory: 200 → found, 404 → not found, anything else → error.
+func (c *Client) Lookup(ctx context.Context, id uuid.UUID) (domain.Characteristic, bool, error) {
+	token, err := c.tokens.Token(ctx)
+	if err != nil {
+		return domain.Characteristic{}, false, fmt.Errorf("service token: %w", err)
+	}
+	u := c.base.JoinPath("/api/v1/characteristics", id.String())
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return domain.Characteristic{}, false, fmt.Errorf("build request: %w", err)
+	}
+	req.Header.Set("Authorization", "Bearer "+token)
+	req.Header.Set("Accept", "application/json")
+	if cid := correlation.FromContext(ctx); cid != "" {
+		req.Header.Set(correlation.Header, cid)
+	}
+	resp, err := c.hc.Do(req)
+	if err != nil {
+		return domain.Characteristic{}, false, fmt.Errorf("GET %s: %w", u, err)
+	}
+	defer resp.Body.Close()
+	switch resp.StatusCode {
+	case http.StatusOK:
+	case http.StatusNotFound:
+		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		return domain.Characteristic{}, false, nil
+	default:
+		return domain.Characteristic{}, false, fmt.Errorf("GET %s: status %d", u, resp.StatusCode)
+	}
+	var body characteristicRead
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&body); err != nil {
+		return domain.Characteristic{}, false, fmt.Errorf("GET %s: decode: %w", u, err)
+	}
+	if body.ID != id {
+		return domain.Characteristic{}, false, fmt.Errorf("GET %s: answered id %s", u, body.ID)
+	}
+	return domain.Characteristic{
+		ID: body.ID, Name: body.Name, Value: body.Value, Unit: body.UnitOfMeasure, Version: body.Version,
+	}, true, nil
+}

@@ -1,0 +1,210 @@
+// Package httpapi is the HTTP adapter of the specification service: routes, request decoding,
+// role checks and the one mapping from errors to the API's error envelope.
+package httpapi
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/go-chi/chi/v5"
+
+	"github.com/tmfcatalog/platform/libs/auth"
+	"github.com/tmfcatalog/platform/libs/chassis/apierror"
+
+	"github.com/tmfcatalog/platform/services/specification/internal/app"
+	"github.com/tmfcatalog/platform/services/specification/internal/domain"
+)
+
+// Handler serves the /api/v1/specifications routes.
+type Handler struct {
+	svc    *app.Service
+	mapper *apierror.Mapper
+}
+
+// NewHandler returns a Handler over the use cases.
+func NewHandler(svc *app.Service, log *slog.Logger) *Handler {
+	return &Handler{svc: svc, mapper: NewMapper(log)}
+}
+
+// NewMapper returns the service's one table from errors to HTTP status and code.
+func NewMapper(log *slog.Logger) *apierror.Mapper {
+	return apierror.NewMapper(log,
+		apierror.Is(domain.ErrNotFound, http.StatusNotFound, "NOT_FOUND"),
+		apierror.Is(domain.ErrNameTaken, http.StatusConflict, "CONFLICT"),
+		apierror.As[*domain.ReferencedError](http.StatusConflict, "CONFLICT"),
+		apierror.As[*domain.VersionMismatchError](http.StatusPreconditionFailed, "PRECONDITION_FAILED"),
+		apierror.Is(app.ErrDirectoryUnavailable, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE"),
+	)
+}
+
+// Mount adds the routes to r; every route verifies the bearer token with v. Reads need
+// ADMIN, USER or SERVICE; writes need ADMIN; the saga compatibility route /validate needs
+// ADMIN or SERVICE.
+func (h *Handler) Mount(r chi.Router, v *auth.Verifier) {
+	r.Route("/api/v1/specifications", func(r chi.Router) {
+		r.Use(auth.Middleware(v, h.mapper.Write))
+		r.Group(func(r chi.Router) {
+			r.Use(auth.RequireRole(auth.RoleAdmin, auth.RoleUser, auth.RoleService))
+			r.Get("/", h.list)
+			r.Get("/{spec_id}", h.get)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(auth.RequireRole(auth.RoleAdmin, auth.RoleService))
+			r.Post("/validate", h.validate)
+		})
+		r.Group(func(r chi.Router) {
+			r.Use(auth.RequireRole(auth.RoleAdmin))
+			r.Post("/", h.create)
+			r.Put("/{spec_id}", h.replace)
+			r.Delete("/{spec_id}", h.delete)
+		})
+	})
+}
+
+// fail writes err as the error envelope, turning domain validation errors into 422 details.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	var (
+		verr    *domain.ValidationError
+		unknown *domain.UnknownCharacteristicsError
+	)
+	switch {
+	case errors.As(err, &verr):
+		err = toValidation(verr.Fields)
+	case errors.As(err, &unknown):
+		err = toValidation(unknown.Fields)
+	}
+	h.mapper.Write(w, r, err)
+}
+
+func toValidation(fields []domain.FieldError) *apierror.ValidationError {
+	out := &apierror.ValidationError{}
+	for _, f := range fields {
+		out.Add(f.Field, f.Message)
+	}
+	return out
+}
+
+func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
+	in, err := decodeSpecification(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	s, err := h.svc.Create(r.Context(), in)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/specifications/"+s.ID.String())
+	w.Header().Set("ETag", etag(s.Version))
+	apierror.WriteJSON(w, http.StatusCreated, toResponse(s))
+}
+
+func (h *Handler) list(w http.ResponseWriter, r *http.Request) {
+	p, err := parsePage(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	specs, err := h.svc.List(r.Context(), p)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	out := make([]specificationResponse, 0, len(specs))
+	for _, s := range specs {
+		out = append(out, toResponse(s))
+	}
+	apierror.WriteJSON(w, http.StatusOK, out)
+}
+
+func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	e, err := h.svc.Get(r.Context(), id)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(e.Version))
+	apierror.WriteJSON(w, http.StatusOK, toExpanded(e))
+}
+
+func (h *Handler) replace(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	expected, err := ifMatch(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	in, err := decodeSpecification(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	s, err := h.svc.Replace(r.Context(), app.ReplaceCommand{ID: id, Input: in, ExpectedVersion: expected})
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.Header().Set("ETag", etag(s.Version))
+	apierror.WriteJSON(w, http.StatusOK, toResponse(s))
+}
+
+func (h *Handler) delete(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	expected, err := ifMatch(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	if err := h.svc.Delete(r.Context(), app.DeleteCommand{ID: id, ExpectedVersion: expected}); err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// validate answers 204 when every id in the body is a stored specification, else 422 naming
+// the missing ones by position (body[i]).
+func (h *Handler) validate(w http.ResponseWriter, r *http.Request) {
+	ids, err := decodeIDs(r)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	err = h.svc.ValidateExisting(r.Context(), ids)
+	var missing *domain.MissingSpecificationsError
+	if errors.As(err, &missing) {
+		gone := make(map[string]bool, len(missing.IDs))
+		for _, id := range missing.IDs {
+			gone[id] = true
+		}
+		verr := &apierror.ValidationError{}
+		for i, id := range ids {
+			if gone[id] {
+				verr.Add(fmt.Sprintf("body[%d]", i), "specification "+id+" not found")
+			}
+		}
+		h.fail(w, r, verr)
+		return
+	}
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

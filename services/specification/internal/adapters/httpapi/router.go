@@ -1,0 +1,50 @@
+package httpapi
+
+import (
+	_ "embed"
+	"log/slog"
+	"net/http"
+
+	"github.com/tmfcatalog/platform/libs/auth"
+	"github.com/tmfcatalog/platform/libs/chassis/health"
+	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
+
+	"github.com/tmfcatalog/platform/services/specification/internal/app"
+)
+
+// ServiceName is the service's fixed name (logs, metrics, health).
+const ServiceName = "specification"
+
+//go:embed openapi.json
+var openAPIDocument []byte
+
+//go:embed docs.html
+var docsPage []byte
+
+// RouterConfig holds what the HTTP adapter needs.
+type RouterConfig struct {
+	Service  *app.Service
+	Verifier *auth.Verifier
+	Health   *health.Registry
+	Log      *slog.Logger
+}
+
+// NewRouter returns the service's complete HTTP handler: chassis middleware, /health,
+// /metrics, /openapi.json, /docs and the authenticated API routes.
+func NewRouter(cfg RouterConfig) http.Handler {
+	r := httpserver.NewRouter(httpserver.Options{Service: ServiceName, Log: cfg.Log})
+	if cfg.Health != nil {
+		cfg.Health.Mount(r)
+	}
+	r.Get("/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(openAPIDocument)
+	})
+	r.Get("/docs", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
+		_, _ = w.Write(docsPage)
+	})
+	NewHandler(cfg.Service, cfg.Log).Mount(r, cfg.Verifier)
+	return r
+}
