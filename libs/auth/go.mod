@@ -1,3 +1,5 @@
 module github.com/tmfcatalog/platform/libs/auth
 
 go 1.26
+
+require github.com/golang-jwt/jwt/v5 v5.3.1
