@@ -1,10 +1,11 @@
 package auth
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"strings"
+
+	"github.com/tmfcatalog/platform/libs/chassis/apierror"
 )
 
 // Middleware authenticates every request with v: it reads the "Authorization: Bearer" token,
@@ -84,12 +85,9 @@ func Status(err error) (status int, code, message string) {
 	}
 }
 
-// CorrelationHeader is the request/response header that carries the correlation id.
-const CorrelationHeader = "X-Correlation-ID"
-
-// WriteError writes the platform's error envelope for err (see Status). 401 answers carry
-// WWW-Authenticate: Bearer, 503 answers Retry-After. The reason a token was refused is never
-// sent to the client.
+// WriteError writes the platform's error envelope for err (see Status), correlation id
+// included. 401 answers carry WWW-Authenticate: Bearer, 503 answers Retry-After. The reason a
+// token was refused is never sent to the client.
 func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, message := Status(err)
 	switch status {
@@ -102,19 +100,5 @@ func WriteError(w http.ResponseWriter, r *http.Request, err error) {
 	case http.StatusServiceUnavailable:
 		w.Header().Set("Retry-After", "5")
 	}
-	corr := w.Header().Get(CorrelationHeader)
-	if corr == "" {
-		corr = r.Header.Get(CorrelationHeader)
-	}
-	type body struct {
-		Code          string `json:"code"`
-		Message       string `json:"message"`
-		Details       []any  `json:"details"`
-		CorrelationID string `json:"correlation_id,omitempty"`
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(struct {
-		Error body `json:"error"`
-	}{body{Code: code, Message: message, Details: []any{}, CorrelationID: corr}})
+	apierror.Write(w, r, status, code, message, nil)
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"os"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -32,6 +33,8 @@ type VerifierConfig struct {
 	JWKSURL string
 	// PublicKeyPEM holds one or more RSA public keys (offline set-ups); kid = KeyID(key).
 	PublicKeyPEM []byte
+	// PublicKeyFile names a PEM file read by NewVerifier into PublicKeyPEM (JWT_PUBLIC_KEY_FILE).
+	PublicKeyFile string
 	// Leeway is the clock skew tolerated on exp, nbf and iat (DefaultLeeway when zero).
 	Leeway time.Duration
 	// HTTPClient fetches the JWKS (a client with a 5 s timeout when nil).
@@ -53,11 +56,17 @@ func (c VerifierConfig) Validate() error {
 	if c.Audience == "" {
 		errs = append(errs, errors.New("audience is required"))
 	}
+	sources := 0
+	for _, set := range []bool{c.JWKSURL != "", len(c.PublicKeyPEM) != 0, c.PublicKeyFile != ""} {
+		if set {
+			sources++
+		}
+	}
 	switch {
-	case c.JWKSURL == "" && len(c.PublicKeyPEM) == 0:
+	case sources == 0:
 		errs = append(errs, errors.New("either a JWKS URL or a public key PEM is required"))
-	case c.JWKSURL != "" && len(c.PublicKeyPEM) != 0:
-		errs = append(errs, errors.New("set a JWKS URL or a public key PEM, not both"))
+	case sources > 1:
+		errs = append(errs, errors.New("set one of JWKS URL, public key PEM, public key file"))
 	}
 	if c.Leeway < 0 || c.JWKSMaxAge < 0 || c.JWKSMinRefresh < 0 {
 		errs = append(errs, errors.New("durations must not be negative"))
@@ -82,6 +91,13 @@ type keySource interface {
 func NewVerifier(cfg VerifierConfig) (*Verifier, error) {
 	if err := cfg.Validate(); err != nil {
 		return nil, fmt.Errorf("verifier config: %w", err)
+	}
+	if cfg.PublicKeyFile != "" {
+		pemBytes, err := os.ReadFile(cfg.PublicKeyFile)
+		if err != nil {
+			return nil, fmt.Errorf("verifier public key: %w", err)
+		}
+		cfg.PublicKeyPEM, cfg.PublicKeyFile = pemBytes, ""
 	}
 	if cfg.Leeway == 0 {
 		cfg.Leeway = DefaultLeeway

@@ -18,6 +18,7 @@ import (
 
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/auth/authtest"
+	"github.com/tmfcatalog/platform/libs/chassis/correlation"
 )
 
 // protected returns a handler behind Middleware that echoes the principal.
@@ -38,7 +39,7 @@ func call(t *testing.T, h http.Handler, authorization string) *httptest.Response
 	if authorization != "" {
 		req.Header.Set("Authorization", authorization)
 	}
-	req.Header.Set(auth.CorrelationHeader, "corr-1")
+	req = req.WithContext(correlation.With(req.Context(), "corr-1"))
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, req)
 	return rec
@@ -48,7 +49,6 @@ type envelope struct {
 	Error struct {
 		Code          string `json:"code"`
 		Message       string `json:"message"`
-		Details       []any  `json:"details"`
 		CorrelationID string `json:"correlation_id"`
 	} `json:"error"`
 }
