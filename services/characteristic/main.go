@@ -16,7 +16,6 @@ import (
 	"github.com/tmfcatalog/platform/libs/chassis/lifecycle"
 	"github.com/tmfcatalog/platform/libs/chassis/pgdb"
 	"github.com/tmfcatalog/platform/libs/messaging"
-	"github.com/tmfcatalog/platform/libs/messaging/pgidempotency"
 	"github.com/tmfcatalog/platform/libs/outbox"
 	"github.com/tmfcatalog/platform/migrations"
 

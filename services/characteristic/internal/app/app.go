@@ -60,7 +60,7 @@ func New(repo Repository, refs ReferenceStore) *Service {
 	return &Service{
 		repo:  repo,
 		refs:  refs,
-		now:   func() time.Time { return time.Now().UTC() },
+		now:   func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, // the precision PostgreSQL stores
 		newID: uuid.New,
 	}
 }

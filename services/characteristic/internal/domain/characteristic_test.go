@@ -117,7 +117,9 @@ func TestApply(t *testing.T) {
 		wantFields []string
 	}{
 		{"an empty patch changes only the update time", domain.Patch{},
-			func(c domain.Characteristic) bool { return c.Name == "Speed" && c.Value == "100" && c.UpdatedAt.Equal(later) }, nil},
+			func(c domain.Characteristic) bool {
+				return c.Name == "Speed" && c.Value == "100" && c.UpdatedAt.Equal(later)
+			}, nil},
 		{"a new value is applied", domain.Patch{Value: ptr("200")},
 			func(c domain.Characteristic) bool { return c.Value == "200" && c.Unit == domain.UnitMbps }, nil},
 		{"unit and value change together", domain.Patch{Value: ptr("Fiber"), Unit: ptr("None")},

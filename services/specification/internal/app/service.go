@@ -28,7 +28,7 @@ type Service struct {
 func New(repo Repository, replica Replica, directory Directory, offerings OfferingRefs) *Service {
 	return &Service{
 		repo: repo, replica: replica, directory: directory, offerings: offerings,
-		now:   func() time.Time { return time.Now().UTC() },
+		now:   func() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }, // the precision PostgreSQL stores
 		newID: uuid.New,
 	}
 }

@@ -7,9 +7,11 @@ import (
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/pressly/goose/v3"
 
 	"github.com/tmfcatalog/platform/libs/chassis/pgdb"
 	"github.com/tmfcatalog/platform/libs/messaging/pgidempotency"
+	"github.com/tmfcatalog/platform/libs/outbox"
 
 	"github.com/tmfcatalog/platform/services/characteristic/internal/app"
 )
