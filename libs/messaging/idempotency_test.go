@@ -1,0 +1,73 @@
+package messaging_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tmfcatalog/platform/libs/messaging"
+	"github.com/tmfcatalog/platform/libs/messaging/internal/testdb"
+	"github.com/tmfcatalog/platform/libs/messaging/messagingtest"
+	"github.com/tmfcatalog/platform/libs/messaging/pgidempotency"
+)
+
+func TestDuplicateDeliveriesHaveOneEffect(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		group       string
+		concurrency int
+		copies      int
+	}{
+		{"the same event delivered twice to one worker is handled once", "idempotency-test-serial", 1, 2},
+		{"five copies racing through four workers are handled once", "idempotency-test-racing", 4, 5},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := messagingtest.New(t)
+			pool, _ := testdb.New(t, "msgidem", pgidempotency.Migration(1))
+			var mu sync.Mutex
+			effects := map[string]int{}
+			handler := func(_ context.Context, e messaging.Envelope) error {
+				mu.Lock()
+				defer mu.Unlock()
+				effects[e.EventID]++
+				return nil
+			}
+			cfg := fastConfig(env, tt.group, 3)
+			cfg.Concurrency = tt.concurrency
+			cfg.Idempotency = pgidempotency.New(pool)
+			runConsumer(t, messaging.NewConsumer(env.Conn, cfg, handler, nil))
+			waitForQueue(t, env, env.Topology.Queue(tt.group))
+
+			before := counter(t, "messaging_duplicates_total", tt.group) + counter(t, "messaging_consumed_total", tt.group)
+			dup, other := newEnvelope("char-dup", 7), newEnvelope("char-other", 1)
+			msgs := []messaging.Message{}
+			for range tt.copies {
+				msgs = append(msgs, messaging.Message{Topic: messaging.TopicCharacteristics, Envelope: dup})
+			}
+			msgs = append(msgs, messaging.Message{Topic: messaging.TopicCharacteristics, Envelope: other})
+			for i, err := range messaging.NewPublisher(env.Conn, env.Topology).PublishBatch(context.Background(), msgs) {
+				if err != nil {
+					t.Fatalf("publish %d: %v", i, err)
+				}
+			}
+			eventually(t, 20*time.Second, "every copy settled", func() bool {
+				mu.Lock()
+				defer mu.Unlock()
+				return effects[other.EventID] == 1 && effects[dup.EventID] >= 1 &&
+					counter(t, "messaging_duplicates_total", tt.group)+counter(t, "messaging_consumed_total", tt.group)-before >= float64(tt.copies+1)
+			})
+			mu.Lock()
+			defer mu.Unlock()
+			if effects[dup.EventID] != 1 {
+				t.Fatalf("duplicate event handled %d times, want 1", effects[dup.EventID])
+			}
+			if done, err := pgidempotency.New(pool).Processed(context.Background(), tt.group, dup.EventID); err != nil || !done {
+				t.Fatalf("event not recorded as processed: %v %v", done, err)
+			}
+		})
+	}
+}
