@@ -59,7 +59,9 @@ func (e *ValidationError) Error() string {
 	return "invalid price: " + strings.Join(parts, "; ")
 }
 
-func (e *ValidationError) add(field, msg string) { e.Problems = append(e.Problems, FieldProblem{field, msg}) }
+func (e *ValidationError) add(field, msg string) {
+	e.Problems = append(e.Problems, FieldProblem{field, msg})
+}
 
 func (e *ValidationError) orNil() error {
 	if len(e.Problems) == 0 {

@@ -35,8 +35,8 @@ type docSchema struct{ Name, JSON string }
 // docs is rendered once from the embedded document; the page needs no external asset.
 var docs = func() []byte {
 	var d struct {
-		Info struct{ Title, Description string }
-		Paths      map[string]map[string]struct {
+		Info  struct{ Title, Description string }
+		Paths map[string]map[string]struct {
 			Summary     string
 			Roles       []string `json:"x-roles"`
 			Responses   map[string]json.RawMessage

@@ -1,0 +1,196 @@
+package httpapi_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/tmfcatalog/platform/libs/auth"
+	"github.com/tmfcatalog/platform/libs/auth/authtest"
+	"github.com/tmfcatalog/platform/libs/chassis/pgdb/pgtest"
+	"github.com/tmfcatalog/platform/services/pricing/internal/adapters/httpapi"
+	"github.com/tmfcatalog/platform/services/pricing/internal/adapters/postgres"
+	"github.com/tmfcatalog/platform/services/pricing/internal/app"
+)
+
+// env is one component under test: real router, real database, tokens from a test issuer.
+type env struct {
+	t      *testing.T
+	pool   *pgxpool.Pool
+	h      http.Handler
+	svc    *app.Service
+	issuer *authtest.Issuer
+}
+
+func newEnv(t *testing.T, wrap func(app.Store) app.Store) *env {
+	t.Helper()
+	sqlFS, extra, err := postgres.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool, _ := pgtest.NewDB(t, sqlFS, extra...)
+	var store app.Store = postgres.NewStore(pool)
+	if wrap != nil {
+		store = wrap(store)
+	}
+	iss := authtest.NewIssuer(t)
+	svc := app.New(store)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	h := httpapi.NewHandler(httpapi.Config{Service: svc, Verifier: iss.Verifier(), Log: log})
+	return &env{t: t, pool: pool, h: h, svc: svc, issuer: iss}
+}
+
+type response struct {
+	Status int
+	Header http.Header
+	Body   []byte
+}
+
+func (r response) json(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+type envelope struct {
+	Error struct {
+		Code          string `json:"code"`
+		Message       string `json:"message"`
+		CorrelationID string `json:"correlation_id"`
+		Details       []struct {
+			Field   string `json:"field"`
+			Message string `json:"message"`
+		} `json:"details"`
+	} `json:"error"`
+}
+
+// do sends a request as role ("" = no token); body may be a string (raw) or any value (JSON).
+func (e *env) do(method, path, role string, body any) response {
+	e.t.Helper()
+	token := ""
+	if role != "" {
+		token = e.issuer.Token(role)
+	}
+	return e.doToken(method, path, token, body)
+}
+
+// doToken sends a request with the bearer token ("" = none).
+func (e *env) doToken(method, path, token string, body any) response {
+	e.t.Helper()
+	var rdr io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rdr = bytes.NewBufferString(b)
+	default:
+		raw, err := json.Marshal(b)
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		rdr = bytes.NewReader(raw)
+	}
+	req := httptest.NewRequest(method, path, rdr)
+	if rdr != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	rec := httptest.NewRecorder()
+	e.h.ServeHTTP(rec, req)
+	return response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// expectError checks the status, the envelope code and a correlation id.
+func expectError(t *testing.T, r response, status int, code string) envelope {
+	t.Helper()
+	if r.Status != status {
+		t.Fatalf("status %d, want %d; body %s", r.Status, status, r.Body)
+	}
+	var env envelope
+	r.json(t, &env)
+	if env.Error.Code != code || env.Error.Message == "" || env.Error.CorrelationID == "" {
+		t.Fatalf("envelope %s, want code %s with message and correlation id", r.Body, code)
+	}
+	return env
+}
+
+func fields(env envelope) []string {
+	var out []string
+	for _, d := range env.Error.Details {
+		out = append(out, d.Field)
+	}
+	return out
+}
+
+func (e *env) count(sql string, args ...any) int {
+	e.t.Helper()
+	var n int
+	if err := e.pool.QueryRow(context.Background(), sql, args...).Scan(&n); err != nil {
+		e.t.Fatalf("%s: %v", sql, err)
+	}
+	return n
+}
+
+// outboxEvents returns the event types stored for entity, oldest first, with their versions.
+func (e *env) outboxEvents(entity string) []string {
+	e.t.Helper()
+	rows, err := e.pool.Query(context.Background(),
+		`SELECT event_type || ':' || entity_version FROM outbox WHERE entity_id = $1 ORDER BY id`, entity)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			e.t.Fatal(err)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// failAfterWrite runs the use case's whole unit of work, then fails before commit.
+type failAfterWrite struct{ app.Store }
+
+var errForced = errors.New("forced failure after the write")
+
+func (f failAfterWrite) InTx(ctx context.Context, fn func(ctx context.Context, tx app.Tx) error) error {
+	return f.Store.InTx(ctx, func(ctx context.Context, tx app.Tx) error {
+		if err := fn(ctx, tx); err != nil {
+			return err
+		}
+		return errForced
+	})
+}
+
+var (
+	admin   = auth.RoleAdmin
+	user    = auth.RoleUser
+	service = auth.RoleService
+)
+
+func storeOf(e *env) app.Store { return postgres.NewStore(e.pool) }
+
+// rebuild returns a handler over store that trusts e's token issuer.
+func rebuild(t *testing.T, e *env, store app.Store) http.Handler {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	return httpapi.NewHandler(httpapi.Config{Service: app.New(store), Verifier: e.issuer.Verifier(), Log: log})
+}
+
+// checkContract validates a success body against the reference schema (wired to libs/apicontract).
+func checkContract(t *testing.T, method, route string, r response) {
+	t.Helper()
+	contract(t, method, route, r)
+}
