@@ -85,20 +85,21 @@ func (p *Policy) Middleware(refuse http.HandlerFunc) func(http.Handler) http.Han
 }
 
 // RequestedHeaders returns the header list to allow for a preflight that asked for requested:
-// the request's own list when it is a well-formed comma-separated list of header names (at
-// most 1 KiB), else the default list.
+// the request's own names, re-joined, when it is a well-formed comma-separated list of header
+// names (at most 1 KiB), else the default list.
 func RequestedHeaders(requested string) string {
-	requested = strings.TrimSpace(requested)
-	if requested == "" || len(requested) > 1024 {
+	if strings.Trim(requested, " \t") == "" || len(requested) > 1024 {
 		return defaultAllow
 	}
-	for _, name := range strings.Split(requested, ",") {
-		name = strings.TrimSpace(name)
+	names := strings.Split(requested, ",")
+	for i, name := range names {
+		name = strings.Trim(name, " \t")
 		if name == "" || !isToken(name) {
 			return defaultAllow
 		}
+		names[i] = name
 	}
-	return requested
+	return strings.Join(names, ", ")
 }
 
 // isToken reports whether s is an RFC 9110 token (a valid header field name).
