@@ -50,9 +50,11 @@ type Stack struct {
 	mongoURI string
 	ferret   *ferret.Server
 
-	mu    sync.Mutex
-	procs map[string]*process
-	order []string
+	mu       sync.Mutex
+	procs    map[string]*process
+	order    []string
+	extraOf  map[string]string            // extra instance → its component
+	extraEnv map[string]map[string]string // extra instance → its own variables
 }
 
 // Start builds and starts the stack and returns once every component answers its health
@@ -91,7 +93,8 @@ func newStack(opts Options) (*Stack, error) {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	s := &Stack{opts: opts, log: opts.Log, procs: map[string]*process{}, ports: map[string]int{}}
+	s := &Stack{opts: opts, log: opts.Log, procs: map[string]*process{}, ports: map[string]int{},
+		extraOf: map[string]string{}, extraEnv: map[string]map[string]string{}}
 	for _, c := range components {
 		s.ports[c.Name] = c.Port
 	}
@@ -212,7 +215,10 @@ func (s *Stack) LogFile(name string) string { return s.path("logs", name+".log")
 func (s *Stack) DatabaseURL(db string) string { return s.databaseURL(db) }
 
 func (s *Stack) addr(name string) string {
-	return net.JoinHostPort("127.0.0.1", strconv.Itoa(s.ports[name]))
+	s.mu.Lock()
+	port := s.ports[name]
+	s.mu.Unlock()
+	return net.JoinHostPort("127.0.0.1", strconv.Itoa(port))
 }
 
 func (s *Stack) path(parts ...string) string {
@@ -230,9 +236,9 @@ func (s *Stack) databaseURL(db string) string {
 
 // env builds a component's environment: the process's own, the shared platform wiring, the
 // component's needs, then the caller's overrides.
-func (s *Stack) env(c component) []string {
+func (s *Stack) env(c component, instance string, extra map[string]string) []string {
 	vars := map[string]string{
-		"HTTP_ADDR":             s.addr(c.Name),
+		"HTTP_ADDR":             s.addr(instance),
 		"LOG_LEVEL":             "info",
 		"AMQP_URL":              s.opts.AMQPURL,
 		"EVENT_NAMESPACE":       s.opts.Namespace,
@@ -253,6 +259,7 @@ func (s *Stack) env(c component) []string {
 	maps.Copy(vars, c.Env(s))
 	maps.Copy(vars, s.opts.Env)
 	maps.Copy(vars, s.opts.ServiceEnv[c.Name])
+	maps.Copy(vars, extra)
 	env := os.Environ()
 	keys := slices.Sorted(maps.Keys(vars))
 	for _, k := range keys {
@@ -287,12 +294,9 @@ type State struct {
 
 // State returns a snapshot for the state file.
 func (s *Stack) State() State {
-	st := State{PID: os.Getpid(), URLs: map[string]string{}, ChildPIDs: map[string]int{}, StartedAt: time.Now().UTC()}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for name, p := range s.procs {
-		st.URLs[name] = "http://" + s.addr(name)
-		st.ChildPIDs[name] = p.pid()
+	st := State{PID: os.Getpid(), URLs: map[string]string{}, ChildPIDs: s.PIDs(), StartedAt: time.Now().UTC()}
+	for name := range st.ChildPIDs {
+		st.URLs[name] = s.URL(name)
 	}
 	return st
 }

@@ -16,6 +16,7 @@ import (
 
 // process is one running child with its log file.
 type process struct {
+	name string
 	comp component
 	cmd  *exec.Cmd
 	log  *os.File
@@ -48,34 +49,65 @@ func (s *Stack) build(ctx context.Context, comps []component) error {
 }
 
 func (s *Stack) launch(ctx context.Context, c component) error {
-	logFile, err := os.OpenFile(s.LogFile(c.Name), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	return s.launchAs(ctx, c, c.Name, nil)
+}
+
+// LaunchExtra starts one more process of component under the name instance (its log is
+// logs/<instance>.log), e.g. a workers-only replica with RUN_PARTS=workers. It does not wait
+// for health: a process that runs no API serves no HTTP. Stop, Kill and Restart take the
+// instance name.
+func (s *Stack) LaunchExtra(ctx context.Context, component, instance string, env map[string]string) error {
+	c, err := componentNamed(component)
 	if err != nil {
-		return fmt.Errorf("open log of %s: %w", c.Name, err)
+		return err
+	}
+	if instance == component {
+		return fmt.Errorf("devstack: extra instance needs a name other than %q", component)
+	}
+	s.mu.Lock()
+	if _, ok := s.ports[instance]; !ok {
+		port, err := freePort()
+		if err != nil {
+			s.mu.Unlock()
+			return err
+		}
+		s.ports[instance] = port
+	}
+	s.extraEnv[instance] = env
+	s.extraOf[instance] = component
+	s.mu.Unlock()
+	return s.launchAs(ctx, c, instance, env)
+}
+
+func (s *Stack) launchAs(_ context.Context, c component, instance string, extra map[string]string) error {
+	logFile, err := os.OpenFile(s.LogFile(instance), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		return fmt.Errorf("open log of %s: %w", instance, err)
 	}
 	cmd := exec.Command(filepath.Join(s.path("bin"), c.Name))
 	cmd.Dir = s.opts.Dir
-	cmd.Env = s.env(c)
+	cmd.Env = s.env(c, instance, extra)
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile
 	// Own process group, so Stop reaches grandchildren; and die with us if we are killed.
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := cmd.Start(); err != nil {
 		logFile.Close()
-		return fmt.Errorf("start %s: %w", c.Name, err)
+		return fmt.Errorf("start %s: %w", instance, err)
 	}
-	p := &process{comp: c, cmd: cmd, log: logFile, done: make(chan struct{})}
+	p := &process{name: instance, comp: c, cmd: cmd, log: logFile, done: make(chan struct{})}
 	go func() {
 		p.err = cmd.Wait()
 		logFile.Close()
 		close(p.done)
 	}()
 	s.mu.Lock()
-	s.procs[c.Name] = p
-	if !containsName(s.order, c.Name) {
-		s.order = append(s.order, c.Name)
+	s.procs[instance] = p
+	if !containsName(s.order, instance) {
+		s.order = append(s.order, instance)
 	}
 	s.mu.Unlock()
-	s.log.Info("started", "component", c.Name, "pid", p.pid(), "url", s.URL(c.Name))
+	s.log.Info("started", "component", instance, "pid", p.pid(), "url", s.URL(instance))
 	return nil
 }
 
@@ -158,13 +190,25 @@ func (s *Stack) Kill(name string) error {
 
 // Restart starts a stopped or killed component again on the same port and waits for it.
 func (s *Stack) Restart(ctx context.Context, name string) error {
+	s.mu.Lock()
+	p := s.procs[name]
+	base, isExtra := s.extraOf[name]
+	extra := s.extraEnv[name]
+	s.mu.Unlock()
+	if isExtra {
+		if p != nil && !p.exited() {
+			return fmt.Errorf("devstack: %s is still running", name)
+		}
+		c, err := componentNamed(base)
+		if err != nil {
+			return err
+		}
+		return s.launchAs(ctx, c, name, extra)
+	}
 	c, err := componentNamed(name)
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	p := s.procs[name]
-	s.mu.Unlock()
 	if p != nil {
 		select {
 		case <-p.done:
@@ -217,7 +261,7 @@ func (p *process) stop(ctx context.Context, grace time.Duration) error {
 	case <-timer.C:
 		_ = syscall.Kill(pgid, syscall.SIGKILL)
 		<-p.done
-		return fmt.Errorf("%s ignored SIGTERM for %s and was killed", p.comp.Name, grace)
+		return fmt.Errorf("%s ignored SIGTERM for %s and was killed", p.name, grace)
 	case <-ctx.Done():
 		_ = syscall.Kill(pgid, syscall.SIGKILL)
 		<-p.done
@@ -226,6 +270,26 @@ func (p *process) stop(ctx context.Context, grace time.Duration) error {
 	// Anything left in the group (a grandchild) goes too.
 	_ = syscall.Kill(pgid, syscall.SIGKILL)
 	return nil
+}
+
+func (p *process) exited() bool {
+	select {
+	case <-p.done:
+		return true
+	default:
+		return false
+	}
+}
+
+// StopOne stops one component or extra instance gracefully (SIGTERM, then SIGKILL).
+func (s *Stack) StopOne(ctx context.Context, name string) error {
+	s.mu.Lock()
+	p := s.procs[name]
+	s.mu.Unlock()
+	if p == nil {
+		return fmt.Errorf("devstack: %s was never started", name)
+	}
+	return p.stop(ctx, 10*time.Second)
 }
 
 // Running reports whether a component's process is alive.
