@@ -1,0 +1,5 @@
+package outbox_test
+
+import "github.com/google/uuid"
+
+func newID() string { return uuid.NewString() }
