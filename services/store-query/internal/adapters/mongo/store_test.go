@@ -1,0 +1,141 @@
+package mongo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/app"
+	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+	"github.com/tmfcatalog/platform/services/store-query/internal/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+func ctx(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	t.Cleanup(cancel)
+	return c
+}
+
+func TestReplicaUpsertIsVersionAware(t *testing.T) {
+	s, _ := storetest.NewStore(t)
+	c := storetest.NewCatalog("x", 10, domain.StatusDraft).Characteristic
+	steps := []struct {
+		name    string
+		version int64
+		value   string
+		want    app.Outcome
+		stored  string
+	}{
+		{"a new characteristic is applied", 2, "100", app.Applied, "100"},
+		{"the same version again is reported as same", 2, "100", app.Same, "100"},
+		{"an older version is stale and changes nothing", 1, "50", app.Stale, "100"},
+		{"a newer version replaces the replica", 3, "200", app.Applied, "200"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			c.Version, c.Value = st.version, st.value
+			got, err := s.UpsertCharacteristic(ctx(t), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != st.want {
+				t.Fatalf("outcome = %v, want %v", got, st.want)
+			}
+			src, err := s.Sources(ctx(t), nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = src
+			spec := domain.Specification{ID: "s-" + c.ID, CharacteristicIDs: []string{c.ID}, Version: 1}
+			if _, err := s.UpsertSpecification(ctx(t), spec); err != nil {
+				t.Fatal(err)
+			}
+			src, err = s.Sources(ctx(t), []string{spec.ID}, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if src.Characteristics[c.ID].Value != st.stored {
+				t.Fatalf("stored value = %q, want %q", src.Characteristics[c.ID].Value, st.stored)
+			}
+		})
+	}
+}
+
+func TestDocumentPutIsCompareAndSwap(t *testing.T) {
+	s, _ := storetest.NewStore(t)
+	cat := storetest.NewCatalog("Fiber 100", 30, domain.StatusPublished)
+	d, err := domain.Build(cat.Offering, domain.Sources{
+		Specifications:  map[string]domain.Specification{cat.Specification.ID: cat.Specification},
+		Characteristics: map[string]domain.Characteristic{cat.Characteristic.ID: cat.Characteristic},
+		Prices:          map[string]domain.Price{cat.Price.ID: cat.Price},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx(t), d, 0); err != nil {
+		t.Fatalf("insert: %v", err)
+	}
+	if err := s.Put(ctx(t), d, 0); !errors.Is(err, app.ErrRevisionConflict) {
+		t.Fatalf("second insert = %v, want conflict", err)
+	}
+	if err := s.Put(ctx(t), d, 1); err != nil {
+		t.Fatalf("update at revision 1: %v", err)
+	}
+	if err := s.Put(ctx(t), d, 1); !errors.Is(err, app.ErrRevisionConflict) {
+		t.Fatalf("update at old revision = %v, want conflict", err)
+	}
+	got, err := s.GetVisible(ctx(t), d.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Revision != 2 || got.Pricing[0].Value != 30 || got.Specifications[0].Characteristics[0].Value != "100" {
+		t.Fatalf("stored document = %+v", got)
+	}
+	ids, err := s.IDsUsing(ctx(t), domain.KindPrice, cat.Price.ID)
+	if err != nil || len(ids) != 1 || ids[0] != d.ID {
+		t.Fatalf("IDsUsing price = %v, %v", ids, err)
+	}
+	pending, err := s.PendingIndex(ctx(t), 10)
+	if err != nil || len(pending) != 1 {
+		t.Fatalf("pending = %d, %v", len(pending), err)
+	}
+	if err := s.MarkIndexed(ctx(t), d.ID, 2); err != nil {
+		t.Fatal(err)
+	}
+	pending, err = s.PendingIndex(ctx(t), 10)
+	if err != nil || len(pending) != 0 {
+		t.Fatalf("pending after mark = %d, %v", len(pending), err)
+	}
+	res, err := s.Search(ctx(t), domain.Query{Text: "fiber", Characteristics: []domain.CharacteristicFilter{{Name: "Internet Speed", Value: "100"}}, Limit: 10, Sort: domain.SortRelevance})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 1 || len(res.Facets.Channels) != 1 || len(res.Facets.Characteristics) != 1 || len(res.Facets.PriceRanges) != 1 {
+		t.Fatalf("search = %+v", res)
+	}
+}
+
+func TestIdempotencyStoreRemembersProcessedEvents(t *testing.T) {
+	s, _ := storetest.NewStore(t)
+	idem := s.Idempotency()
+	done, err := idem.Processed(ctx(t), "g", "e1")
+	if err != nil || done {
+		t.Fatalf("before marking: %v, %v", done, err)
+	}
+	for range 2 {
+		if err := idem.MarkProcessed(ctx(t), "g", "e1"); err != nil {
+			t.Fatalf("mark: %v", err)
+		}
+	}
+	done, err = idem.Processed(ctx(t), "g", "e1")
+	if err != nil || !done {
+		t.Fatalf("after marking: %v, %v", done, err)
+	}
+	done, err = idem.Processed(ctx(t), "other", "e1")
+	if err != nil || done {
+		t.Fatalf("another group: %v, %v", done, err)
+	}
+}

@@ -1,0 +1,105 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+)
+
+// IndexSyncer catches the search index up with the document store: documents whose latest
+// revision is not indexed, and removals that failed. It is what makes a search engine outage
+// lose nothing.
+type IndexSyncer struct {
+	queue IndexQueue
+	index Index
+	log   *slog.Logger
+	batch int
+}
+
+// NewIndexSyncer wires a syncer that works in batches of batch documents.
+func NewIndexSyncer(q IndexQueue, i Index, batch int, log *slog.Logger) *IndexSyncer {
+	if batch <= 0 {
+		batch = 500
+	}
+	return &IndexSyncer{queue: q, index: i, batch: batch, log: log}
+}
+
+// Run syncs every interval until ctx is done.
+func (s *IndexSyncer) Run(ctx context.Context, interval time.Duration) error {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+			if _, err := s.Drain(ctx); err != nil && ctx.Err() == nil {
+				s.log.WarnContext(ctx, "index sync", "error", err.Error())
+			}
+		}
+	}
+}
+
+// Drain indexes every pending document and performs every pending removal; it returns how
+// many documents it indexed or removed.
+func (s *IndexSyncer) Drain(ctx context.Context) (int, error) {
+	n := 0
+	for {
+		docs, err := s.queue.PendingIndex(ctx, s.batch)
+		if err != nil {
+			return n, fmt.Errorf("list pending documents: %w", err)
+		}
+		if len(docs) == 0 {
+			break
+		}
+		var visible []int
+		var hidden []string
+		for i, d := range docs {
+			if d.Visible {
+				visible = append(visible, i)
+			} else {
+				hidden = append(hidden, d.ID)
+			}
+		}
+		if len(visible) > 0 {
+			batch := docs[:0:0]
+			for _, i := range visible {
+				batch = append(batch, docs[i])
+			}
+			if err := s.index.Index(ctx, batch...); err != nil {
+				return n, fmt.Errorf("index %d documents: %w", len(batch), err)
+			}
+		}
+		if len(hidden) > 0 {
+			if err := s.index.Remove(ctx, hidden...); err != nil {
+				return n, fmt.Errorf("remove %d hidden documents: %w", len(hidden), err)
+			}
+		}
+		for _, d := range docs {
+			if err := s.queue.MarkIndexed(ctx, d.ID, d.Revision); err != nil {
+				return n, fmt.Errorf("mark %s indexed: %w", d.ID, err)
+			}
+			n++
+		}
+		if len(docs) < s.batch {
+			break
+		}
+	}
+	ids, err := s.queue.PendingRemovals(ctx, s.batch)
+	if err != nil {
+		return n, fmt.Errorf("list pending removals: %w", err)
+	}
+	if len(ids) > 0 {
+		if err := s.index.Remove(ctx, ids...); err != nil {
+			return n, fmt.Errorf("remove %d documents: %w", len(ids), err)
+		}
+		for _, id := range ids {
+			if err := s.queue.ClearRemoval(ctx, id); err != nil {
+				return n, fmt.Errorf("clear removal %s: %w", id, err)
+			}
+			n++
+		}
+	}
+	return n, nil
+}

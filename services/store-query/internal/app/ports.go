@@ -1,0 +1,88 @@
+// Package app holds the store's use cases: applying events to the replicas and the store
+// documents, the publication saga steps, search with its MongoDB fallback, index syncing and
+// the rebuild from the write services. It declares the ports it needs.
+package app
+
+import (
+	"context"
+	"errors"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+)
+
+// Outcome says what an upsert of a replica did.
+type Outcome int
+
+// Upsert outcomes.
+const (
+	// Applied: the replica was created or replaced by a newer version.
+	Applied Outcome = iota + 1
+	// Same: the store already holds exactly this version (a redelivery).
+	Same
+	// Stale: the store holds a newer version; nothing changed.
+	Stale
+)
+
+// Replicas stores the store's copies of the write services' entities. Every Upsert writes only
+// when the incoming version is newer than the stored one.
+type Replicas interface {
+	UpsertCharacteristic(ctx context.Context, c domain.Characteristic) (Outcome, error)
+	UpsertSpecification(ctx context.Context, s domain.Specification) (Outcome, error)
+	UpsertPrice(ctx context.Context, p domain.Price) (Outcome, error)
+	UpsertOffering(ctx context.Context, o domain.Offering) (Outcome, error)
+	// Offering returns the offering replica or domain.ErrNotFound.
+	Offering(ctx context.Context, id string) (domain.Offering, error)
+	// Sources loads the given specifications, their characteristics and the given prices
+	// (absent ones are simply missing from the maps).
+	Sources(ctx context.Context, specIDs, priceIDs []string) (domain.Sources, error)
+}
+
+// ErrRevisionConflict reports that a document changed since it was read.
+var ErrRevisionConflict = errors.New("store document revision conflict")
+
+// Documents stores the denormalised store documents.
+type Documents interface {
+	// Get returns the document, visible or not, or domain.ErrNotFound.
+	Get(ctx context.Context, id string) (domain.Document, error)
+	// Put writes d if the stored revision is still expected (0: the document must not exist),
+	// storing it with revision expected+1 and flagged for indexing. Else ErrRevisionConflict.
+	Put(ctx context.Context, d domain.Document, expected int64) error
+	// Delete removes the document; it reports whether one existed.
+	Delete(ctx context.Context, id string) (bool, error)
+	// IDsUsing lists the ids of documents referencing the entity.
+	IDsUsing(ctx context.Context, kind domain.EntityKind, id string) ([]string, error)
+}
+
+// IndexQueue tracks what the search index still has to catch up with, so a search engine
+// outage never loses an update.
+type IndexQueue interface {
+	// MarkIndexed clears the pending flag if the document still has this revision.
+	MarkIndexed(ctx context.Context, id string, revision int64) error
+	// PendingIndex returns up to limit documents whose latest revision is not indexed yet.
+	PendingIndex(ctx context.Context, limit int) ([]domain.Document, error)
+	// AddRemoval, PendingRemovals and ClearRemoval track index removals not yet done.
+	AddRemoval(ctx context.Context, id string) error
+	PendingRemovals(ctx context.Context, limit int) ([]string, error)
+	ClearRemoval(ctx context.Context, id string) error
+}
+
+// Index is the write side of the search engine.
+type Index interface {
+	// Index adds or replaces documents (bulk).
+	Index(ctx context.Context, docs ...domain.Document) error
+	// Remove deletes documents by id; unknown ids are not an error.
+	Remove(ctx context.Context, ids ...string) error
+}
+
+// Searcher runs a store query: full text, filters, sort, paging and facets over visible documents.
+type Searcher interface {
+	Search(ctx context.Context, q domain.Query) (domain.Result, error)
+}
+
+// VisibleReader reads what shoppers may see straight from the document store.
+type VisibleReader interface {
+	// GetVisible returns a published document or domain.ErrNotFound.
+	GetVisible(ctx context.Context, id string) (domain.Document, error)
+	// Searcher: the document store can answer queries itself (the degraded path).
+	Searcher
+}

@@ -1,0 +1,198 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+)
+
+// maxConflictRetries bounds the optimistic-concurrency retries of one document write.
+const maxConflictRetries = 8
+
+// Projector keeps the replicas, the store documents and the search index in step with events
+// and saga steps. It is safe for concurrent use.
+type Projector struct {
+	replicas Replicas
+	docs     Documents
+	queue    IndexQueue
+	index    Index
+	log      *slog.Logger
+	locks    keyedMutex
+}
+
+// NewProjector wires a projector.
+func NewProjector(r Replicas, d Documents, q IndexQueue, i Index, log *slog.Logger) *Projector {
+	return &Projector{replicas: r, docs: d, queue: q, index: i, log: log}
+}
+
+// ApplyCharacteristic stores a characteristic change and re-builds every document using it.
+func (p *Projector) ApplyCharacteristic(ctx context.Context, c domain.Characteristic) error {
+	out, err := p.replicas.UpsertCharacteristic(ctx, c)
+	if err != nil {
+		return fmt.Errorf("store characteristic %s v%d: %w", c.ID, c.Version, err)
+	}
+	return p.afterReplica(ctx, out, c.Deleted, domain.KindCharacteristic, c.ID)
+}
+
+// ApplySpecification stores a specification change and re-builds every document using it.
+func (p *Projector) ApplySpecification(ctx context.Context, s domain.Specification) error {
+	out, err := p.replicas.UpsertSpecification(ctx, s)
+	if err != nil {
+		return fmt.Errorf("store specification %s v%d: %w", s.ID, s.Version, err)
+	}
+	return p.afterReplica(ctx, out, s.Deleted, domain.KindSpecification, s.ID)
+}
+
+// ApplyPrice stores a price change and re-builds every document using it.
+func (p *Projector) ApplyPrice(ctx context.Context, pr domain.Price) error {
+	out, err := p.replicas.UpsertPrice(ctx, pr)
+	if err != nil {
+		return fmt.Errorf("store price %s v%d: %w", pr.ID, pr.Version, err)
+	}
+	return p.afterReplica(ctx, out, pr.Deleted, domain.KindPrice, pr.ID)
+}
+
+// afterReplica re-builds the documents using an entity. A redelivery of the current version
+// (Same) re-builds too, so a failure after the replica write is repaired by the retry.
+func (p *Projector) afterReplica(ctx context.Context, out Outcome, deleted bool, kind domain.EntityKind, id string) error {
+	if out == Stale {
+		p.log.DebugContext(ctx, "stale event ignored", "kind", string(kind), "entity_id", id)
+		return nil
+	}
+	if deleted {
+		// The write services refuse to delete an entity that an offering still uses, so there
+		// is nothing to re-build; documents are left as they are.
+		return nil
+	}
+	ids, err := p.docs.IDsUsing(ctx, kind, id)
+	if err != nil {
+		return fmt.Errorf("find documents using %s %s: %w", kind, id, err)
+	}
+	var errs []error
+	for _, docID := range ids {
+		if err := p.rebuild(ctx, docID, false); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ApplyOffering stores an offering change and brings its document in line with its state:
+// PUBLISHED → built and visible; PUBLISHING → an existing (pre-created) document re-built,
+// invisible; anything else (DRAFT after a failed publication, RETIRED, deleted) → removed
+// from the store and the search index.
+func (p *Projector) ApplyOffering(ctx context.Context, o domain.Offering) error {
+	out, err := p.replicas.UpsertOffering(ctx, o)
+	if err != nil {
+		return fmt.Errorf("store offering %s v%d: %w", o.ID, o.Version, err)
+	}
+	if out == Stale {
+		p.log.DebugContext(ctx, "stale offering event ignored", "offering_id", o.ID, "version", o.Version)
+		return nil
+	}
+	switch {
+	case o.Deleted || o.Status == domain.StatusRetired || o.Status == domain.StatusDraft:
+		return p.remove(ctx, o.ID)
+	case o.Status == domain.StatusPublished:
+		return p.rebuild(ctx, o.ID, true)
+	default:
+		return p.rebuild(ctx, o.ID, false)
+	}
+}
+
+// rebuild re-builds document id from the replicas. create says whether a missing document is
+// created (true) or left missing (false: only pre-created or published documents follow their
+// sources).
+func (p *Projector) rebuild(ctx context.Context, id string, create bool) error {
+	unlock := p.locks.lock(id)
+	defer unlock()
+	for range maxConflictRetries {
+		current, err := p.docs.Get(ctx, id)
+		var expected int64
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			if !create {
+				return nil
+			}
+		case err != nil:
+			return fmt.Errorf("load document %s: %w", id, err)
+		default:
+			expected = current.Revision
+		}
+		d, err := p.build(ctx, id)
+		if err != nil {
+			return err
+		}
+		err = p.docs.Put(ctx, d, expected)
+		if errors.Is(err, ErrRevisionConflict) {
+			continue
+		}
+		if err != nil {
+			return fmt.Errorf("write document %s: %w", id, err)
+		}
+		d.Revision = expected + 1
+		p.syncIndex(ctx, d)
+		return nil
+	}
+	return fmt.Errorf("write document %s: %w after %d attempts", id, ErrRevisionConflict, maxConflictRetries)
+}
+
+// build loads the offering replica and its sources and builds the document.
+func (p *Projector) build(ctx context.Context, id string) (domain.Document, error) {
+	o, err := p.replicas.Offering(ctx, id)
+	if errors.Is(err, domain.ErrNotFound) {
+		return domain.Document{}, &domain.MissingReplicaError{Kind: domain.KindOffering, ID: id}
+	}
+	if err != nil {
+		return domain.Document{}, fmt.Errorf("load offering %s: %w", id, err)
+	}
+	if o.Deleted {
+		return domain.Document{}, &domain.MissingReplicaError{Kind: domain.KindOffering, ID: id}
+	}
+	src, err := p.replicas.Sources(ctx, o.SpecificationIDs, o.PricingIDs)
+	if err != nil {
+		return domain.Document{}, fmt.Errorf("load sources of offering %s: %w", id, err)
+	}
+	d, err := domain.Build(o, src)
+	if err != nil {
+		return domain.Document{}, fmt.Errorf("build document %s: %w", id, err)
+	}
+	return d, nil
+}
+
+// syncIndex brings the search index in line with a freshly written document. A failure leaves
+// the document flagged as pending; the IndexSyncer retries it.
+func (p *Projector) syncIndex(ctx context.Context, d domain.Document) {
+	var err error
+	if d.Visible {
+		err = p.index.Index(ctx, d)
+	} else {
+		err = p.index.Remove(ctx, d.ID)
+	}
+	if err != nil {
+		p.log.WarnContext(ctx, "search index update deferred", "offering_id", d.ID, "error", err.Error())
+		return
+	}
+	if err := p.queue.MarkIndexed(ctx, d.ID, d.Revision); err != nil {
+		p.log.WarnContext(ctx, "mark document indexed", "offering_id", d.ID, "error", err.Error())
+	}
+}
+
+// remove deletes the document from the store and the search index.
+func (p *Projector) remove(ctx context.Context, id string) error {
+	unlock := p.locks.lock(id)
+	defer unlock()
+	if _, err := p.docs.Delete(ctx, id); err != nil {
+		return fmt.Errorf("delete document %s: %w", id, err)
+	}
+	if err := p.index.Remove(ctx, id); err != nil {
+		p.log.WarnContext(ctx, "search index removal deferred", "offering_id", id, "error", err.Error())
+		if err := p.queue.AddRemoval(ctx, id); err != nil {
+			return fmt.Errorf("queue index removal of %s: %w", id, err)
+		}
+	}
+	return nil
+}
