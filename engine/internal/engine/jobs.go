@@ -1,0 +1,415 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// ActivateRequest asks for jobs of one type (the Zeebe ActivateJobs request).
+type ActivateRequest struct {
+	Type           string
+	Worker         string
+	Timeout        time.Duration // how long the jobs stay locked to the worker
+	MaxJobs        int32
+	FetchVariables []string      // empty: all variables
+	RequestTimeout time.Duration // long-poll duration; 0 = default 10s, negative = no long polling
+}
+
+// ActivatedJob is a job handed to a worker.
+type ActivatedJob struct {
+	Key                int64
+	Type               string
+	ProcessInstanceKey int64
+	BPMNProcessID      string
+	Version            int32
+	DefinitionKey      int64
+	ElementID          string
+	ElementInstanceKey int64
+	CustomHeaders      string
+	Worker             string
+	Retries            int32
+	Deadline           time.Time
+	Variables          string
+}
+
+// ActivateJobs long-polls for jobs of req.Type and passes them to send once (a batch of at
+// most MaxJobs). It returns without calling send when the request times out. Jobs whose
+// previous worker let the activation timeout pass are offered again.
+func (e *Engine) ActivateJobs(ctx context.Context, req ActivateRequest, send func([]ActivatedJob) error) error {
+	if req.Type == "" || req.MaxJobs <= 0 {
+		return fmt.Errorf("activate jobs needs a type and maxJobsToActivate > 0: %w", ErrInvalidArgument)
+	}
+	if req.Timeout <= 0 {
+		req.Timeout = 5 * time.Minute
+	}
+	wait := req.RequestTimeout
+	if wait == 0 {
+		wait = 10 * time.Second
+	}
+	deadline := time.Now().Add(wait)
+	for {
+		wake := e.jobSignals.wait(req.Type)
+		jobs, err := e.claimJobs(ctx, req)
+		if err != nil {
+			return err
+		}
+		if len(jobs) > 0 {
+			if err := send(jobs); err != nil {
+				e.unclaimJobs(context.WithoutCancel(ctx), jobs)
+				return err
+			}
+			jobsActivated.WithLabelValues(req.Type).Add(float64(len(jobs)))
+			return nil
+		}
+		left := time.Until(deadline)
+		if req.RequestTimeout < 0 || left <= 0 {
+			return nil
+		}
+		if next, ok, err := e.nextJobDue(ctx, req.Type); err != nil {
+			return err
+		} else if ok {
+			left = min(left, max(time.Until(next), time.Millisecond))
+		}
+		timer := time.NewTimer(left)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return nil
+		case <-wake:
+		case <-timer.C:
+		}
+		timer.Stop()
+	}
+}
+
+// claimJobs locks up to MaxJobs available jobs to the worker. SKIP LOCKED lets concurrent
+// pollers (and replicas) claim disjoint sets without waiting on each other.
+func (e *Engine) claimJobs(ctx context.Context, req ActivateRequest) ([]ActivatedJob, error) {
+	var jobs []ActivatedJob
+	err := pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
+		rows, err := tx.Query(ctx, `
+			WITH c AS (
+				SELECT key FROM jobs
+				WHERE type = $1 AND ((state = 'ACTIVATABLE' AND available_at <= now()) OR (state = 'ACTIVATED' AND deadline <= now()))
+				ORDER BY key LIMIT $2 FOR UPDATE SKIP LOCKED)
+			UPDATE jobs j SET state = 'ACTIVATED', worker = $3, deadline = now() + $4 * interval '1 millisecond'
+			FROM c WHERE j.key = c.key
+			RETURNING j.key, j.instance_key, j.element_instance_key, j.element_id, j.retries, j.deadline, j.custom_headers::text`,
+			req.Type, req.MaxJobs, req.Worker, req.Timeout.Milliseconds())
+		if err != nil {
+			return fmt.Errorf("claim jobs: %w", err)
+		}
+		jobs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ActivatedJob, error) {
+			j := ActivatedJob{Type: req.Type, Worker: req.Worker}
+			err := r.Scan(&j.Key, &j.ProcessInstanceKey, &j.ElementInstanceKey, &j.ElementID, &j.Retries, &j.Deadline, &j.CustomHeaders)
+			return j, err
+		})
+		if err != nil || len(jobs) == 0 {
+			return err
+		}
+		keys := make([]int64, 0, len(jobs))
+		for _, j := range jobs {
+			keys = append(keys, j.ProcessInstanceKey)
+		}
+		type instRow struct {
+			defKey    int64
+			processID string
+			version   int32
+			vars      string
+		}
+		insts := map[int64]instRow{}
+		irows, err := tx.Query(ctx, `SELECT key, definition_key, bpmn_process_id, version, variables::text
+			FROM process_instances WHERE key = ANY($1)`, keys)
+		if err != nil {
+			return fmt.Errorf("load job variables: %w", err)
+		}
+		defer irows.Close()
+		for irows.Next() {
+			var k int64
+			var r instRow
+			if err := irows.Scan(&k, &r.defKey, &r.processID, &r.version, &r.vars); err != nil {
+				return fmt.Errorf("load job variables: %w", err)
+			}
+			insts[k] = r
+		}
+		if err := irows.Err(); err != nil {
+			return fmt.Errorf("load job variables: %w", err)
+		}
+		for i := range jobs {
+			r := insts[jobs[i].ProcessInstanceKey]
+			jobs[i].DefinitionKey, jobs[i].BPMNProcessID, jobs[i].Version = r.defKey, r.processID, r.version
+			jobs[i].Variables, err = filterVariables(r.vars, req.FetchVariables)
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return jobs, nil
+}
+
+// filterVariables keeps only the named variables of a JSON object.
+func filterVariables(doc string, names []string) (string, error) {
+	if len(names) == 0 {
+		return doc, nil
+	}
+	all := map[string]json.RawMessage{}
+	if err := json.Unmarshal([]byte(doc), &all); err != nil {
+		return "", fmt.Errorf("decode variables: %w", err)
+	}
+	out := make(map[string]json.RawMessage, len(names))
+	for _, n := range names {
+		if v, ok := all[n]; ok {
+			out[n] = v
+		}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		return "", fmt.Errorf("encode variables: %w", err)
+	}
+	return string(b), nil
+}
+
+// unclaimJobs makes jobs that could not be delivered available again at once.
+func (e *Engine) unclaimJobs(ctx context.Context, jobs []ActivatedJob) {
+	keys := make([]int64, 0, len(jobs))
+	for _, j := range jobs {
+		keys = append(keys, j.Key)
+	}
+	if _, err := e.pool.Exec(ctx, `UPDATE jobs SET state = 'ACTIVATABLE', worker = NULL, deadline = NULL
+		WHERE key = ANY($1) AND state = 'ACTIVATED'`, keys); err != nil {
+		e.log.WarnContext(ctx, "return undelivered jobs", "error", err)
+		return
+	}
+	e.jobSignals.notify(jobs[0].Type)
+}
+
+// nextJobDue returns when the next job of jobType becomes claimable (backoff or timeout).
+func (e *Engine) nextJobDue(ctx context.Context, jobType string) (time.Time, bool, error) {
+	var next *time.Time
+	err := e.pool.QueryRow(ctx, `SELECT least(
+			(SELECT min(available_at) FROM jobs WHERE type = $1 AND state = 'ACTIVATABLE'),
+			(SELECT min(deadline) FROM jobs WHERE type = $1 AND state = 'ACTIVATED'))`, jobType).Scan(&next)
+	if err != nil {
+		if ctx.Err() != nil {
+			return time.Time{}, false, nil
+		}
+		return time.Time{}, false, fmt.Errorf("next job due: %w", err)
+	}
+	if next == nil {
+		return time.Time{}, false, nil
+	}
+	return *next, true, nil
+}
+
+// jobRow is a locked job.
+type jobRow struct {
+	key       int64
+	instKey   int64
+	eiKey     int64
+	elementID string
+	jobType   string
+	retries   int32
+	state     string
+}
+
+// jobInstance finds the process instance of a job without locking anything.
+func (e *Engine) jobInstance(ctx context.Context, jobKey int64) (int64, error) {
+	var inst int64
+	err := e.pool.QueryRow(ctx, `SELECT instance_key FROM jobs WHERE key = $1`, jobKey).Scan(&inst)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, fmt.Errorf("job %d: %w", jobKey, ErrNotFound)
+	}
+	if err != nil {
+		return 0, fmt.Errorf("find job %d: %w", jobKey, err)
+	}
+	return inst, nil
+}
+
+func (t *txn) lockJob(ctx context.Context, key int64) (jobRow, error) {
+	j := jobRow{key: key}
+	err := t.tx.QueryRow(ctx, `SELECT instance_key, element_instance_key, element_id, type, retries, state FROM jobs WHERE key = $1 FOR UPDATE`, key).
+		Scan(&j.instKey, &j.eiKey, &j.elementID, &j.jobType, &j.retries, &j.state)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return j, fmt.Errorf("job %d: %w", key, ErrNotFound)
+	}
+	if err != nil {
+		return j, fmt.Errorf("lock job %d: %w", key, err)
+	}
+	return j, nil
+}
+
+// withJob runs fn on a job that a worker may still report on (activatable or activated).
+func (e *Engine) withJob(ctx context.Context, jobKey int64, fn func(t *txn, j jobRow) error) error {
+	instKey, err := e.jobInstance(ctx, jobKey)
+	if err != nil {
+		return err
+	}
+	return e.inTx(ctx, func(tx pgx.Tx, fx *effects) error {
+		t, err := e.begin(ctx, tx, fx, instKey)
+		if err != nil {
+			return err
+		}
+		j, err := t.lockJob(ctx, jobKey)
+		if err != nil {
+			return err
+		}
+		switch j.state {
+		case "ACTIVATABLE", "ACTIVATED":
+		case "COMPLETED", "CANCELED":
+			return fmt.Errorf("job %d is %s: %w", jobKey, j.state, ErrNotFound)
+		default:
+			return fmt.Errorf("job %d is %s: %w", jobKey, j.state, ErrInvalidState)
+		}
+		return fn(t, j)
+	})
+}
+
+// CompleteJob completes a job, merges variables (a JSON object) into the instance and moves on.
+func (e *Engine) CompleteJob(ctx context.Context, jobKey int64, variables string) error {
+	if err := checkObject(variables); err != nil {
+		return err
+	}
+	return e.withJob(ctx, jobKey, func(t *txn, j jobRow) error {
+		if err := t.mergeVariables(ctx, variables); err != nil {
+			return err
+		}
+		if _, err := t.tx.Exec(ctx, `UPDATE jobs SET state = 'COMPLETED', deadline = NULL WHERE key = $1`, jobKey); err != nil {
+			return fmt.Errorf("complete job %d: %w", jobKey, err)
+		}
+		t.fx.completedJobs = append(t.fx.completedJobs, j.jobType)
+		ei, err := t.loadElemInst(ctx, j.eiKey)
+		if err != nil {
+			return err
+		}
+		return t.leave(ctx, t.def.Element(j.elementID), ei)
+	})
+}
+
+// FailJob records a failed attempt: with retries left the job is offered again after
+// backoff; with none an incident stops the instance until resolved.
+func (e *Engine) FailJob(ctx context.Context, jobKey int64, retries int32, backoff time.Duration, message, variables string) error {
+	if err := checkObject(variables); err != nil {
+		return err
+	}
+	return e.withJob(ctx, jobKey, func(t *txn, j jobRow) error {
+		if err := t.mergeVariables(ctx, variables); err != nil {
+			return err
+		}
+		t.fx.failedJobs = append(t.fx.failedJobs, j.jobType)
+		t.fx.job(j.jobType) // waiting pollers recompute when the job is due again
+		if retries > 0 {
+			_, err := t.tx.Exec(ctx, `UPDATE jobs SET state = 'ACTIVATABLE', retries = $2, worker = NULL, deadline = NULL,
+				available_at = now() + $3 * interval '1 millisecond', error_message = $4 WHERE key = $1`,
+				jobKey, retries, max(backoff.Milliseconds(), 0), message)
+			if err != nil {
+				return fmt.Errorf("fail job %d: %w", jobKey, err)
+			}
+			return nil
+		}
+		if _, err := t.tx.Exec(ctx, `UPDATE jobs SET state = 'FAILED', retries = 0, deadline = NULL, error_message = $2 WHERE key = $1`,
+			jobKey, message); err != nil {
+			return fmt.Errorf("fail job %d: %w", jobKey, err)
+		}
+		if message == "" {
+			message = "No more retries left."
+		}
+		ei, err := t.loadElemInst(ctx, j.eiKey)
+		if err != nil {
+			return err
+		}
+		return t.incident(ctx, t.def.Element(j.elementID), ei, incidentJobNoRetries, message, &jobKey)
+	})
+}
+
+// ThrowError throws a BPMN error from a job: the nearest error boundary event catching
+// errorCode (on the task or an enclosing subprocess) interrupts its activity and takes
+// over; without one the job gets an incident.
+func (e *Engine) ThrowError(ctx context.Context, jobKey int64, errorCode, message, variables string) error {
+	if err := checkObject(variables); err != nil {
+		return err
+	}
+	if errorCode == "" {
+		return fmt.Errorf("throw error needs an errorCode: %w", ErrInvalidArgument)
+	}
+	return e.withJob(ctx, jobKey, func(t *txn, j jobRow) error {
+		if err := t.mergeVariables(ctx, variables); err != nil {
+			return err
+		}
+		t.fx.failedJobs = append(t.fx.failedJobs, j.jobType)
+		ei, err := t.loadElemInst(ctx, j.eiKey)
+		if err != nil {
+			return err
+		}
+		catcher, host, found, err := t.findCatch(ctx, ei, errorCode)
+		if err != nil {
+			return err
+		}
+		if !found {
+			if _, err := t.tx.Exec(ctx, `UPDATE jobs SET state = 'ERROR_THROWN', deadline = NULL, error_message = $2 WHERE key = $1`, jobKey, message); err != nil {
+				return fmt.Errorf("throw error on job %d: %w", jobKey, err)
+			}
+			return t.incident(ctx, t.def.Element(j.elementID), ei, incidentUnhandledError,
+				fmt.Sprintf("an error with code %q was thrown but not caught: %s", errorCode, message), &jobKey)
+		}
+		if err := t.terminate(ctx, host.key); err != nil {
+			return err
+		}
+		if _, err := t.tx.Exec(ctx, `UPDATE jobs SET state = 'ERROR_THROWN', error_message = $2 WHERE key = $1`, jobKey, message); err != nil {
+			return fmt.Errorf("throw error on job %d: %w", jobKey, err)
+		}
+		return t.activate(ctx, catcher, host.scopeKey)
+	})
+}
+
+// UpdateJobRetries sets the retries of a job that has not ended.
+func (e *Engine) UpdateJobRetries(ctx context.Context, jobKey int64, retries int32) error {
+	if retries < 1 {
+		return fmt.Errorf("retries must be at least 1: %w", ErrInvalidArgument)
+	}
+	instKey, err := e.jobInstance(ctx, jobKey)
+	if err != nil {
+		return err
+	}
+	return e.inTx(ctx, func(tx pgx.Tx, fx *effects) error {
+		t, err := e.begin(ctx, tx, fx, instKey)
+		if err != nil {
+			return err
+		}
+		return t.updateRetries(ctx, jobKey, retries)
+	})
+}
+
+func (t *txn) updateRetries(ctx context.Context, jobKey int64, retries int32) error {
+	j, err := t.lockJob(ctx, jobKey)
+	if err != nil {
+		return err
+	}
+	if j.state == "COMPLETED" || j.state == "CANCELED" {
+		return fmt.Errorf("job %d is %s: %w", jobKey, j.state, ErrNotFound)
+	}
+	if _, err := t.tx.Exec(ctx, `UPDATE jobs SET retries = $2 WHERE key = $1`, jobKey, retries); err != nil {
+		return fmt.Errorf("update retries of job %d: %w", jobKey, err)
+	}
+	return nil
+}
+
+// checkObject accepts "" or a JSON object document.
+func checkObject(doc string) error {
+	if doc == "" {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(doc), &m); err != nil || m == nil {
+		return fmt.Errorf("variables must be a JSON object: %w", ErrInvalidArgument)
+	}
+	return nil
+}
