@@ -17,7 +17,8 @@ import (
 )
 
 // devServiceClients are the client-credentials of every service in a dev stack. They are
-// used only when DEV_MODE or SEED_USERS is on and SERVICE_CLIENTS is unset.
+// the default only when DEV_MODE or SEED_USERS (a demo deployment) is on; otherwise
+// SERVICE_CLIENTS defaults to none and must carry real secrets.
 var devServiceClients = []string{
 	"gateway:dev-secret-gateway", "characteristic:dev-secret-characteristic",
 	"specification:dev-secret-specification", "pricing:dev-secret-pricing",
@@ -89,6 +90,9 @@ func loadConfig(env *envconfig.Reader) (config, error) {
 		env.Check(c.BcryptCost >= minProdBcryptCost, "BCRYPT_COST", fmt.Sprintf("must be at least %d outside DEV_MODE", minProdBcryptCost))
 		env.Check(len(c.KeyFiles) > 0 || c.KeysDir != "", "JWT_PRIVATE_KEY_FILES",
 			"a signing key is required outside DEV_MODE (make setup-keys, or JWT_KEYS_DIR)")
+	}
+	if !c.DevMode && !c.SeedUsers {
+		// A seeded deployment is a demo with admin/admin anyway; anything else gets real secrets.
 		for id, secret := range c.Clients {
 			env.Check(!strings.HasPrefix(secret, devSecretPrefix) && len(secret) >= minProdSecretLength,
 				"SERVICE_CLIENTS", fmt.Sprintf("client %q: dev or short secret (need %d+ characters) outside DEV_MODE", id, minProdSecretLength))

@@ -50,7 +50,7 @@ func testConfig() config {
 	loopback, _ := parsePrefixes([]string{"127.0.0.1/32", "::1/128"})
 	return config{
 		TrustedProxies: loopback,
-		Issuer: auth.DefaultIssuer, Audience: auth.DefaultAudience, TTL: time.Hour,
+		Issuer:         auth.DefaultIssuer, Audience: auth.DefaultAudience, TTL: time.Hour,
 		Clients: clients, BcryptCost: bcrypt.MinCost,
 		PerUsername: domain.ThrottlePolicy{MaxFailures: 5, Window: 15 * time.Minute},
 		PerClientIP: domain.ThrottlePolicy{MaxFailures: 20, Window: 15 * time.Minute},

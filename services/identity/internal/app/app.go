@@ -145,9 +145,10 @@ type ClientCommand struct {
 }
 
 // ServiceToken returns a SERVICE token for a configured client. Unknown ids and wrong
-// secrets give domain.ErrInvalidClient; failures are throttled per client address.
+// secrets give domain.ErrInvalidClient; failures are throttled per client id and address
+// together, so guessing from one address cannot lock a service out from its own.
 func (s *Service) ServiceToken(ctx context.Context, cmd ClientCommand) (Token, error) {
-	ipKey := "client-ip:" + cmd.ClientIP
+	ipKey := "client:" + cmd.ClientID + "@" + cmd.ClientIP
 	if wait, ok := s.byIP.acquire(s.now(), ipKey); !ok {
 		return Token{}, &domain.ThrottledError{RetryAfter: wait}
 	}
