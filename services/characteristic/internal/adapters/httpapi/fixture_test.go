@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/tmfcatalog/platform/libs/apicontract"
 	"github.com/tmfcatalog/platform/libs/auth/authtest"
 	"github.com/tmfcatalog/platform/libs/chassis/pgdb/pgtest"
 	"github.com/tmfcatalog/platform/migrations"
@@ -29,6 +31,8 @@ type fixture struct {
 	issuer  *authtest.Issuer
 	handler http.Handler
 	svc     *app.Service
+	// contract is the reference OpenAPI document every success response is checked against.
+	contract *apicontract.Contract
 }
 
 func newFixture(t *testing.T, w postgres.OutboxWriter) *fixture {
@@ -47,7 +51,7 @@ func newFixtureOn(t *testing.T, pool *pgxpool.Pool, w postgres.OutboxWriter) *fi
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := app.New(postgres.NewRepository(pool, w), postgres.NewReferences(pool))
 	h := httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: issuer.Verifier(), Log: log})
-	return &fixture{t: t, pool: pool, issuer: issuer, handler: h, svc: svc}
+	return &fixture{t: t, pool: pool, issuer: issuer, handler: h, svc: svc, contract: apicontract.Load(t, "characteristic")}
 }
 
 // response is a recorded answer.
@@ -84,6 +88,9 @@ func (f *fixture) do(role, method, path string, body any, headers ...string) res
 	}
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)
+	if rec.Code < 300 && strings.HasPrefix(path, "/api/") {
+		f.contract.Check(f.t, method, path, rec.Code, rec.Body.Bytes())
+	}
 	return response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
 

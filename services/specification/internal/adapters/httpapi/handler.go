@@ -21,11 +21,12 @@ import (
 type Handler struct {
 	svc    *app.Service
 	mapper *apierror.Mapper
+	log    *slog.Logger
 }
 
 // NewHandler returns a Handler over the use cases.
 func NewHandler(svc *app.Service, log *slog.Logger) *Handler {
-	return &Handler{svc: svc, mapper: NewMapper(log)}
+	return &Handler{svc: svc, mapper: NewMapper(log), log: log}
 }
 
 // NewMapper returns the service's one table from errors to HTTP status and code.
@@ -35,7 +36,6 @@ func NewMapper(log *slog.Logger) *apierror.Mapper {
 		apierror.Is(domain.ErrNameTaken, http.StatusConflict, "CONFLICT"),
 		apierror.As[*domain.ReferencedError](http.StatusConflict, "CONFLICT"),
 		apierror.As[*domain.VersionMismatchError](http.StatusPreconditionFailed, "PRECONDITION_FAILED"),
-		apierror.Is(app.ErrDirectoryUnavailable, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE"),
 	)
 }
 
@@ -63,7 +63,9 @@ func (h *Handler) Mount(r chi.Router, v *auth.Verifier) {
 	})
 }
 
-// fail writes err as the error envelope, turning domain validation errors into 422 details.
+// fail writes err as the error envelope: domain validation errors become 422 details, an
+// unreachable characteristic service a 503 whose cause is logged, not sent; the rest goes
+// through the mapper.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	var (
 		verr    *domain.ValidationError
@@ -74,6 +76,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		err = toValidation(verr.Fields)
 	case errors.As(err, &unknown):
 		err = toValidation(unknown.Fields)
+	case errors.Is(err, app.ErrDirectoryUnavailable):
+		h.log.WarnContext(r.Context(), "characteristic lookup failed", "error", err.Error())
+		err = &apierror.Error{Status: http.StatusServiceUnavailable, Code: apierror.CodeUnavailable,
+			Message: "the characteristic service is unavailable; retry later", RetryAfter: 5}
 	}
 	h.mapper.Write(w, r, err)
 }
