@@ -22,7 +22,7 @@ func main() {
 func run(ctx context.Context, log *slog.Logger) error {
 	env := envconfig.New(nil)
 	cfg := readConfig(env)
-	vcfg := verifierConfig(env)
+	vcfg := auth.ConfigFromEnv(env)
 	if err := env.Err(); err != nil {
 		return err
 	}

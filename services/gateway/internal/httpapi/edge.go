@@ -39,7 +39,7 @@ func (g *Gateway) forward(up *upstream.Upstream) http.Handler {
 			g.writeError(w, r, errAdminOnly)
 			return
 		}
-		if ok, wait := g.perUser.Allow("u:"+p.Subject, g.now()); !ok {
+		if ok, wait := g.perUser.Allow(p.Subject, g.now()); !ok {
 			g.writeError(w, r, &rateLimitedError{scope: "user", wait: wait})
 			return
 		}

@@ -41,7 +41,7 @@ type seen struct {
 // fakeUpstream is a real HTTP server on a fixed loopback address that can be stopped and
 // restarted on the same address.
 type fakeUpstream struct {
-	t       *testing.T
+	t       testing.TB
 	name    string
 	addr    string
 	handler http.Handler
@@ -50,7 +50,7 @@ type fakeUpstream struct {
 	reqs    []seen
 }
 
-func newFakeUpstream(t *testing.T, name string) *fakeUpstream {
+func newFakeUpstream(t testing.TB, name string) *fakeUpstream {
 	f := &fakeUpstream{t: t, name: name}
 	f.handler = http.HandlerFunc(f.echo)
 	f.start("127.0.0.1:0")
@@ -169,7 +169,7 @@ func (b *syncBuffer) String() string {
 }
 
 type harness struct {
-	t    *testing.T
+	t    testing.TB
 	gw   *Gateway
 	srv  *httptest.Server
 	iss  *authtest.Issuer
@@ -179,7 +179,7 @@ type harness struct {
 
 // newHarness starts one fake upstream per route target and a gateway in front of them; tweak
 // adjusts the configuration first.
-func newHarness(t *testing.T, tweak func(*Config)) *harness {
+func newHarness(t testing.TB, tweak func(*Config)) *harness {
 	t.Helper()
 	h := &harness{t: t, iss: authtest.NewIssuer(t), logs: &syncBuffer{}, ups: map[string]*fakeUpstream{}}
 	cfg := Config{
