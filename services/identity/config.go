@@ -152,10 +152,10 @@ func (c config) logAttrs() []any {
 	slices.Sort(ids)
 	return []any{
 		slog.String("http_addr", c.HTTPAddr), slog.String("issuer", c.Issuer), slog.String("audience", c.Audience),
-		slog.Duration("jwt_ttl", c.TTL), slog.Any("key_files", c.KeyFiles), slog.String("keys_dir", c.KeysDir),
+		slog.String("jwt_ttl", c.TTL.String()), slog.Any("key_files", c.KeyFiles), slog.String("keys_dir", c.KeysDir),
 		slog.Bool("dev_mode", c.DevMode), slog.Bool("seed_users", c.SeedUsers), slog.Any("service_clients", ids),
 		slog.Int("bcrypt_cost", c.BcryptCost),
 		slog.Int("login_max_failures", c.PerUsername.MaxFailures), slog.Int("login_ip_max_failures", c.PerClientIP.MaxFailures),
-		slog.Duration("login_failure_window", c.PerUsername.Window),
+		slog.String("login_failure_window", c.PerUsername.Window.String()),
 	}
 }
