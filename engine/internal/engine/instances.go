@@ -28,15 +28,12 @@ type Created struct {
 
 // CreateInstance starts a process instance and runs it to its first wait state.
 func (e *Engine) CreateInstance(ctx context.Context, req CreateRequest) (Created, error) {
-	if err := checkObject(req.Variables); err != nil {
+	vars, err := normalizeVariables(req.Variables)
+	if err != nil {
 		return Created{}, err
 	}
-	vars := req.Variables
-	if vars == "" {
-		vars = "{}"
-	}
 	var out Created
-	err := e.inTx(ctx, func(tx pgx.Tx, fx *effects) error {
+	err = e.inTx(ctx, func(tx pgx.Tx, fx *effects) error {
 		var err error
 		out, err = e.resolveDefinition(ctx, tx, req)
 		if err != nil {
@@ -139,11 +136,12 @@ func (e *Engine) CancelInstance(ctx context.Context, instKey int64) error {
 // process instance key or one of its element instance keys) belongs to. Variables live in
 // the instance's root scope; local is accepted and treated the same way.
 func (e *Engine) SetVariables(ctx context.Context, elementInstanceKey int64, variables string) (int64, error) {
-	if err := checkObject(variables); err != nil {
+	variables, err := normalizeVariables(variables)
+	if err != nil {
 		return 0, err
 	}
 	var instKey int64
-	err := e.pool.QueryRow(ctx, `SELECT key FROM process_instances WHERE key = $1
+	err = e.pool.QueryRow(ctx, `SELECT key FROM process_instances WHERE key = $1
 		UNION ALL SELECT instance_key FROM element_instances WHERE key = $1 LIMIT 1`, elementInstanceKey).Scan(&instKey)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, fmt.Errorf("element instance %d: %w", elementInstanceKey, ErrNotFound)

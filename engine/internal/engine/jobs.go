@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -275,7 +276,8 @@ func (e *Engine) withJob(ctx context.Context, jobKey int64, fn func(t *txn, j jo
 
 // CompleteJob completes a job, merges variables (a JSON object) into the instance and moves on.
 func (e *Engine) CompleteJob(ctx context.Context, jobKey int64, variables string) error {
-	if err := checkObject(variables); err != nil {
+	variables, err := normalizeVariables(variables)
+	if err != nil {
 		return err
 	}
 	return e.withJob(ctx, jobKey, func(t *txn, j jobRow) error {
@@ -297,7 +299,8 @@ func (e *Engine) CompleteJob(ctx context.Context, jobKey int64, variables string
 // FailJob records a failed attempt: with retries left the job is offered again after
 // backoff; with none an incident stops the instance until resolved.
 func (e *Engine) FailJob(ctx context.Context, jobKey int64, retries int32, backoff time.Duration, message, variables string) error {
-	if err := checkObject(variables); err != nil {
+	variables, err := normalizeVariables(variables)
+	if err != nil {
 		return err
 	}
 	return e.withJob(ctx, jobKey, func(t *txn, j jobRow) error {
@@ -334,7 +337,8 @@ func (e *Engine) FailJob(ctx context.Context, jobKey int64, retries int32, backo
 // errorCode (on the task or an enclosing subprocess) interrupts its activity and takes
 // over; without one the job gets an incident.
 func (e *Engine) ThrowError(ctx context.Context, jobKey int64, errorCode, message, variables string) error {
-	if err := checkObject(variables); err != nil {
+	variables, err := normalizeVariables(variables)
+	if err != nil {
 		return err
 	}
 	if errorCode == "" {
@@ -402,14 +406,15 @@ func (t *txn) updateRetries(ctx context.Context, jobKey int64, retries int32) er
 	return nil
 }
 
-// checkObject accepts "" or a JSON object document.
-func checkObject(doc string) error {
-	if doc == "" {
-		return nil
+// normalizeVariables accepts "", null or a JSON object document and returns an object
+// document ("{}" when empty).
+func normalizeVariables(doc string) (string, error) {
+	if strings.TrimSpace(doc) == "" || strings.TrimSpace(doc) == "null" {
+		return "{}", nil
 	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(doc), &m); err != nil || m == nil {
-		return fmt.Errorf("variables must be a JSON object: %w", ErrInvalidArgument)
+		return "", fmt.Errorf("variables must be a JSON object: %w", ErrInvalidArgument)
 	}
-	return nil
+	return doc, nil
 }
