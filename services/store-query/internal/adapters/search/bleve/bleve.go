@@ -1,0 +1,209 @@
+// Package bleve is the embedded search engine: a bleve v2 index on disk behind the store's
+// search port, with the same features as the Elasticsearch adapter (analysed full text with
+// boosted name, price range, channel and characteristic filters, sorting, paging, facets).
+package bleve
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+	"github.com/blevesearch/bleve/v2/mapping"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/search"
+	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+)
+
+// Field names in the index.
+const (
+	fName        = "name"
+	fDescription = "description"
+	fCharText    = "characteristic_text"
+	fNameSort    = "name_sort"
+	fPrice       = "price_from"
+	fChannels    = "sales_channels"
+	fPairs       = "characteristic_pairs"
+	fPublished   = "published_at"
+	fSource      = "source"
+)
+
+// ErrClosed is returned after Close.
+var ErrClosed = errors.New("search index is closed")
+
+// Index is an on-disk bleve index.
+type Index struct {
+	dir string
+	mu  sync.RWMutex
+	idx bleve.Index
+}
+
+// Open opens the index in dir, creating it with the store mapping when absent.
+func Open(dir string) (*Index, error) {
+	idx, err := openOrCreate(dir)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{dir: dir, idx: idx}, nil
+}
+
+func openOrCreate(dir string) (bleve.Index, error) {
+	idx, err := bleve.Open(dir)
+	if err == nil {
+		return idx, nil
+	}
+	if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		return nil, fmt.Errorf("open search index %s: %w", dir, err)
+	}
+	idx, err = bleve.New(dir, indexMapping())
+	if err != nil {
+		return nil, fmt.Errorf("create search index %s: %w", dir, err)
+	}
+	return idx, nil
+}
+
+func indexMapping() mapping.IndexMapping {
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = en.AnalyzerName
+		f.Store, f.IncludeInAll, f.IncludeTermVectors = false, false, false
+		return f
+	}
+	kw := func() *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store, f.IncludeInAll, f.IncludeTermVectors = false, false, false
+		return f
+	}
+	num := bleve.NewNumericFieldMapping()
+	num.Store, num.IncludeInAll = false, false
+	date := bleve.NewDateTimeFieldMapping()
+	date.Store, date.IncludeInAll = false, false
+	src := bleve.NewTextFieldMapping()
+	src.Index, src.Store, src.IncludeInAll, src.IncludeTermVectors, src.DocValues = false, true, false, false, false
+
+	doc := bleve.NewDocumentStaticMapping()
+	doc.AddFieldMappingsAt(fName, text())
+	doc.AddFieldMappingsAt(fDescription, text())
+	doc.AddFieldMappingsAt(fCharText, text())
+	doc.AddFieldMappingsAt(fNameSort, kw())
+	doc.AddFieldMappingsAt(fChannels, kw())
+	doc.AddFieldMappingsAt(fPairs, kw())
+	doc.AddFieldMappingsAt(fPrice, num)
+	doc.AddFieldMappingsAt(fPublished, date)
+	doc.AddFieldMappingsAt(fSource, src)
+
+	m := bleve.NewIndexMapping()
+	m.DefaultMapping = doc
+	m.DefaultAnalyzer = en.AnalyzerName
+	return m
+}
+
+// Close closes the index.
+func (x *Index) Close() error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.idx == nil {
+		return nil
+	}
+	err := x.idx.Close()
+	x.idx = nil
+	return err
+}
+
+// Ping reports whether the index is open (health check).
+func (x *Index) Ping(context.Context) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.idx == nil {
+		return ErrClosed
+	}
+	return nil
+}
+
+// Reset deletes and re-creates the index.
+func (x *Index) Reset(context.Context) error {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	if x.idx != nil {
+		if err := x.idx.Close(); err != nil {
+			return fmt.Errorf("close search index: %w", err)
+		}
+		x.idx = nil
+	}
+	if err := os.RemoveAll(x.dir); err != nil {
+		return fmt.Errorf("remove search index: %w", err)
+	}
+	idx, err := openOrCreate(x.dir)
+	if err != nil {
+		return err
+	}
+	x.idx = idx
+	return nil
+}
+
+func toFields(d domain.Document) (map[string]any, error) {
+	src, err := json.Marshal(search.ToSource(d))
+	if err != nil {
+		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
+	}
+	pairs := []string{}
+	for _, p := range d.CharacteristicPairs() {
+		pairs = append(pairs, domain.PairKey(p))
+	}
+	f := map[string]any{
+		fName: d.Name, fDescription: d.Description, fCharText: d.CharacteristicText(),
+		fNameSort: strings.ToLower(d.Name), fPrice: d.PriceFrom(), fChannels: d.SalesChannels,
+		fPairs: pairs, fSource: string(src),
+	}
+	if d.PublishedAt != nil {
+		f[fPublished] = d.PublishedAt.UTC()
+	}
+	return f, nil
+}
+
+// Index implements app.Index with one batch.
+func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.idx == nil {
+		return ErrClosed
+	}
+	b := x.idx.NewBatch()
+	for _, d := range docs {
+		f, err := toFields(d)
+		if err != nil {
+			return err
+		}
+		if err := b.Index(d.ID, f); err != nil {
+			return fmt.Errorf("index document %s: %w", d.ID, err)
+		}
+	}
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("index %d documents: %w", len(docs), err)
+	}
+	return nil
+}
+
+// Remove implements app.Index.
+func (x *Index) Remove(_ context.Context, ids ...string) error {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	if x.idx == nil {
+		return ErrClosed
+	}
+	b := x.idx.NewBatch()
+	for _, id := range ids {
+		b.Delete(id)
+	}
+	if err := x.idx.Batch(b); err != nil {
+		return fmt.Errorf("remove %d documents: %w", len(ids), err)
+	}
+	return nil
+}
