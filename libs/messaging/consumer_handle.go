@@ -13,6 +13,8 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/trace"
+
+	"github.com/tmfcatalog/platform/libs/chassis/correlation"
 )
 
 const tracerName = "github.com/tmfcatalog/platform/libs/messaging"
@@ -73,7 +75,9 @@ func (c *Consumer) handle(ctx context.Context, out *sidePublisher, d amqp.Delive
 func (c *Consumer) handlerContext(ctx context.Context, d amqp.Delivery, e Envelope, attempt int) (context.Context, trace.Span, context.CancelFunc) {
 	hctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), c.cfg.HandlerTimeout)
 	hctx = extractTrace(hctx, d.Headers, e)
-	hctx = withCorrelation(hctx, e.CorrelationID)
+	if e.CorrelationID != "" {
+		hctx = correlation.With(hctx, e.CorrelationID)
+	}
 	exchange, key := originalRoute(d)
 	hctx = WithDelivery(hctx, DeliveryInfo{
 		Group: c.cfg.Group, Attempt: attempt, Redelivered: d.Redelivered, Exchange: exchange, RoutingKey: key,

@@ -11,6 +11,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
+
+	"github.com/tmfcatalog/platform/libs/chassis/correlation"
 )
 
 // ErrInvalidEvent is wrapped by Add when an event lacks a required field or its payload cannot
@@ -55,7 +57,7 @@ func Add(ctx context.Context, tx pgx.Tx, events ...Event) error {
 	}
 	carrier := propagation.MapCarrier{}
 	otel.GetTextMapPropagator().Inject(ctx, carrier)
-	headers, err := json.Marshal(storedHeaders{CorrelationID: correlationFrom(ctx), TraceContext: carrier})
+	headers, err := json.Marshal(storedHeaders{CorrelationID: correlation.FromContext(ctx), TraceContext: carrier})
 	if err != nil {
 		return fmt.Errorf("outbox headers: %w", err)
 	}

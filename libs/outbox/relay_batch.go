@@ -19,8 +19,9 @@ import (
 const tracerName = "github.com/tmfcatalog/platform/libs/outbox"
 
 // claimSQL takes the oldest due rows in id (= commit order per entity) order, skipping rows other
-// relays hold, and any row queued behind an earlier row of the same entity that is waiting for
-// a retry, so one entity's events never overtake each other.
+// relays hold, and any row queued behind an earlier unpublished row of the same entity that has
+// already failed at the message level (attempts > 0): such an entity sends only that row, alone,
+// until it is published, so one entity's events never overtake each other.
 const claimSQL = `
 SELECT o.id, o.event_id::text, o.topic, o.routing_key, o.event_type, o.schema_version, o.entity_id,
        o.entity_version, o.payload, o.headers, o.occurred_at, o.attempts
@@ -30,7 +31,7 @@ WHERE o.published_at IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM outbox b
       WHERE b.published_at IS NULL AND b.topic = o.topic AND b.entity_id = o.entity_id
-        AND b.id < o.id AND b.next_attempt_at > now())
+        AND b.id < o.id AND b.attempts > 0)
 ORDER BY o.id
 LIMIT $1
 FOR UPDATE OF o SKIP LOCKED`
@@ -90,7 +91,7 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 			published = append(published, rw.id)
 			continue
 		}
-		delay := time.Duration(0)
+		var delay time.Duration
 		switch {
 		case errors.Is(err, messaging.ErrUnroutable):
 			publishFailuresTotal.WithLabelValues("unroutable").Inc()
@@ -102,11 +103,13 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 			publishFailuresTotal.WithLabelValues("invalid").Inc()
 			delay = r.cfg.RetryBackoff.Max
 		default:
-			// Channel or connection trouble: the whole relay backs off; the row stays first in line.
+			// Channel or connection trouble: the whole relay backs off and the row, untouched,
+			// stays first in line.
 			publishFailuresTotal.WithLabelValues("broker").Inc()
 			if brokerErr == nil {
 				brokerErr = err
 			}
+			continue
 		}
 		failedIDs, failedMsg, failedDly = append(failedIDs, rw.id), append(failedMsg, err.Error()), append(failedDly, delay.Seconds())
 	}
@@ -119,7 +122,7 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 	publishedTotal.Add(float64(len(published)))
 	batchSeconds.Observe(time.Since(started).Seconds())
 	if len(failedIDs) > 0 {
-		r.log.WarnContext(ctx, "outbox events not published", "failed", len(failedIDs), "published", len(published), "first_error", failedMsg[0])
+		r.log.WarnContext(ctx, "outbox events not published, will retry", "failed", len(failedIDs), "published", len(published), "first_error", failedMsg[0])
 	}
 	if brokerErr != nil {
 		return len(rows), batchErr("publish", brokerErr)
