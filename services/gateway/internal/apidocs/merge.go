@@ -25,7 +25,7 @@ var ownPaths = map[string]bool{"/health": true, "/health/ready": true, "/metrics
 // "x-merge-conflicts"; missing upstreams are listed under "x-unavailable-upstreams".
 func Merge(version string, sources []Source) map[string]any {
 	paths := map[string]any{
-		"/health": op("Gateway liveness", "gateway"),
+		"/health":              op("Gateway liveness", "gateway"),
 		"/health/dependencies": op("Health and circuit-breaker state of every upstream", "gateway"),
 	}
 	components := map[string]any{

@@ -108,4 +108,3 @@ func serveDocs(w http.ResponseWriter, _ *http.Request) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	_, _ = w.Write(apidocs.Page) // a failed write means the client left
 }
-

@@ -22,7 +22,9 @@ func TestBreakerOpensOnAStoppedUpstreamAndClosesAfterItReturns(t *testing.T) {
 	h := newHarness(t, func(c *Config) { c.Upstream.BreakerOpen = openFor })
 	up := h.ups[routing.Characteristic]
 	token := h.bearer(auth.RoleUser)
-	get := func() *http.Response { return h.do(http.MethodGet, "/api/v1/characteristics", nil, "Authorization", token) }
+	get := func() *http.Response {
+		return h.do(http.MethodGet, "/api/v1/characteristics", nil, "Authorization", token)
+	}
 
 	if resp := get(); resp.StatusCode != http.StatusOK {
 		t.Fatalf("healthy upstream: status %d", resp.StatusCode)
@@ -41,7 +43,7 @@ func TestBreakerOpensOnAStoppedUpstreamAndClosesAfterItReturns(t *testing.T) {
 	start := time.Now()
 	resp := get()
 	env := expectError(t, resp, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE")
-	if took := time.Since(start); took > 500*time.Millisecond {
+	if took := time.Since(start); took > time.Second { // well under the 2 s connect and response timeouts
 		t.Fatalf("an open breaker took %v to answer", took)
 	}
 	if ra, err := strconv.Atoi(resp.Header.Get("Retry-After")); err != nil || ra < 1 {
