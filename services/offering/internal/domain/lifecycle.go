@@ -69,8 +69,8 @@ func (e *TransitionError) Error() string {
 	}
 }
 
-// PreconditionError lists why an offering cannot be published.
-type PreconditionError struct{ Problems []string }
+// PreconditionError lists why an offering cannot be published, each problem with the field it concerns.
+type PreconditionError struct{ Problems []FieldProblem }
 
 func (e *PreconditionError) Error() string {
 	msg := "offering cannot be published:"
@@ -78,7 +78,7 @@ func (e *PreconditionError) Error() string {
 		if i > 0 {
 			msg += ";"
 		}
-		msg += " " + p
+		msg += " " + p.Message
 	}
 	return msg
 }

@@ -221,7 +221,7 @@ func TestCheckPublishable(t *testing.T) {
 				return
 			}
 			var perr *PreconditionError
-			if !errors.As(err, &perr) || len(perr.Problems) != 1 || perr.Problems[0] != want {
+			if !errors.As(err, &perr) || len(perr.Problems) != 1 || perr.Problems[0].Message != want {
 				t.Fatalf("error = %v, want the single problem %q", err, want)
 			}
 		})

@@ -168,24 +168,25 @@ type References struct {
 
 // CheckPublishable lists every unmet publication precondition (nil when publishable).
 func (o Offering) CheckPublishable(refs References) error {
-	var problems []string
+	var problems []FieldProblem
+	add := func(field, msg string) { problems = append(problems, FieldProblem{Field: field, Message: msg}) }
 	if len(o.SpecificationIDs) == 0 {
-		problems = append(problems, "at least one specification is required")
+		add("specification_ids", "at least one specification is required")
 	}
 	if len(o.PricingIDs) == 0 {
-		problems = append(problems, "at least one price is required")
+		add("pricing_ids", "at least one price is required")
 	}
 	if len(o.SalesChannels) == 0 {
-		problems = append(problems, "at least one sales channel is required")
+		add("sales_channels", "at least one sales channel is required")
 	}
-	for _, id := range o.SpecificationIDs {
+	for i, id := range o.SpecificationIDs {
 		if !refs.KnownSpecifications[id] {
-			problems = append(problems, fmt.Sprintf("specification %s does not exist", id))
+			add(fmt.Sprintf("specification_ids[%d]", i), fmt.Sprintf("specification %s does not exist", id))
 		}
 	}
-	for _, id := range o.PricingIDs {
+	for i, id := range o.PricingIDs {
 		if !refs.KnownPrices[id] {
-			problems = append(problems, fmt.Sprintf("price %s does not exist", id))
+			add(fmt.Sprintf("pricing_ids[%d]", i), fmt.Sprintf("price %s does not exist", id))
 		}
 	}
 	if len(problems) > 0 {

@@ -41,7 +41,11 @@ func (e errorWriter) Write(w http.ResponseWriter, r *http.Request, err error) {
 		}
 		err = api
 	case errors.As(err, &perr):
-		err = &apierror.Error{Status: http.StatusBadRequest, Code: apierror.CodeBusinessRule, Message: perr.Error(), Details: perr.Problems}
+		details := make([]apierror.FieldError, len(perr.Problems))
+		for i, p := range perr.Problems {
+			details[i] = apierror.FieldError{Field: p.Field, Message: p.Message}
+		}
+		err = &apierror.Error{Status: http.StatusBadRequest, Code: apierror.CodeBusinessRule, Message: perr.Error(), Details: details}
 	case errors.As(err, &serr):
 		err = &apierror.Error{Status: http.StatusServiceUnavailable, Code: apierror.CodeUnavailable, Message: serr.Error(),
 			RetryAfter: retryAfterSeconds}
