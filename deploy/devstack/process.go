@@ -32,19 +32,24 @@ func (p *process) pid() int {
 	return p.cmd.Process.Pid
 }
 
-// build compiles every selected component in one `go build` call so the toolchain shares work.
+// build compiles every selected component in one `go build` call, so the toolchain shares and
+// parallelises the work; each binary is named after its package folder.
 func (s *Stack) build(ctx context.Context, comps []component) error {
+	start := time.Now()
+	args := []string{"build", "-o", s.path("bin") + string(filepath.Separator)}
 	for _, c := range comps {
-		start := time.Now()
-		out := filepath.Join(s.path("bin"), c.Name)
-		cmd := exec.CommandContext(ctx, "go", "build", "-o", out, c.Package)
-		cmd.Dir = s.opts.Root
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if msg, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("build %s: %w\n%s", c.Name, err, msg)
+		if filepath.Base(c.Package) != c.Name {
+			return fmt.Errorf("devstack: package %s must live in a folder named %s", c.Package, c.Name)
 		}
-		s.log.Debug("built", "component", c.Name, "took", time.Since(start).Round(time.Millisecond))
+		args = append(args, c.Package)
 	}
+	cmd := exec.CommandContext(ctx, "go", args...)
+	cmd.Dir = s.opts.Root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if msg, err := cmd.CombinedOutput(); err != nil {
+		return fmt.Errorf("build: %w\n%s", err, msg)
+	}
+	s.log.Info("built", "components", len(comps), "took", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
