@@ -32,9 +32,9 @@ type Repository interface {
 	List(ctx context.Context, p Page) ([]domain.Specification, error)
 	// Update locks the row, lets fn change it and stores it with its version incremented.
 	Update(ctx context.Context, id uuid.UUID, fn func(*domain.Specification) error) (domain.Specification, error)
-	// Delete locks the row, passes it with the ids of the published offerings that reference
-	// it to fn, and removes it when fn returns nil.
-	Delete(ctx context.Context, id uuid.UUID, fn func(s domain.Specification, publishedOfferings []uuid.UUID) error) error
+	// Delete locks the row, passes it with the offerings that reference it to fn, and removes
+	// it when fn returns nil.
+	Delete(ctx context.Context, id uuid.UUID, fn func(s domain.Specification, offerings []domain.OfferingRef) error) error
 	// Existing returns which of ids are stored specifications.
 	Existing(ctx context.Context, ids []uuid.UUID) (map[uuid.UUID]bool, error)
 }

@@ -105,11 +105,11 @@ type DeleteCommand struct {
 
 // Delete removes a specification no published offering references.
 func (s *Service) Delete(ctx context.Context, cmd DeleteCommand) error {
-	err := s.repo.Delete(ctx, cmd.ID, func(sp domain.Specification, published []uuid.UUID) error {
+	err := s.repo.Delete(ctx, cmd.ID, func(sp domain.Specification, offerings []domain.OfferingRef) error {
 		if err := sp.CheckVersion(cmd.ExpectedVersion); err != nil {
 			return err
 		}
-		return sp.CanDelete(published)
+		return sp.CanDelete(offerings)
 	})
 	if err != nil {
 		return fmt.Errorf("delete specification %s: %w", cmd.ID, err)

@@ -58,10 +58,17 @@ func (s Specification) CheckVersion(expected *int64) error {
 	return nil
 }
 
-// CanDelete refuses the deletion while published offerings reference s.
-func (s Specification) CanDelete(publishedOfferings []uuid.UUID) error {
-	if len(publishedOfferings) > 0 {
-		return &ReferencedError{ID: s.ID, Offerings: publishedOfferings}
+// CanDelete refuses the deletion while an offering whose state blocks deletion (a published
+// one) references s; refs are the offerings that reference s.
+func (s Specification) CanDelete(refs []OfferingRef) error {
+	var blocking []uuid.UUID
+	for _, r := range refs {
+		if !r.Deleted && r.Status.BlocksDeletion() {
+			blocking = append(blocking, r.OfferingID)
+		}
+	}
+	if len(blocking) > 0 {
+		return &ReferencedError{ID: s.ID, Offerings: blocking}
 	}
 	return nil
 }

@@ -179,17 +179,17 @@ func (r *Repository) Update(ctx context.Context, id uuid.UUID, fn func(*domain.S
 }
 
 // Delete implements app.Repository. The deletion event carries the last version plus one.
-func (r *Repository) Delete(ctx context.Context, id uuid.UUID, fn func(domain.Specification, []uuid.UUID) error) error {
+func (r *Repository) Delete(ctx context.Context, id uuid.UUID, fn func(domain.Specification, []domain.OfferingRef) error) error {
 	return pgdb.InTx(ctx, r.pool, func(tx pgx.Tx) error {
 		s, err := lock(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		published, err := publishedOfferings(ctx, tx, id)
+		offerings, err := referencingOfferings(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		if err := fn(s, published); err != nil {
+		if err := fn(s, offerings); err != nil {
 			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM specifications WHERE id = $1`, id); err != nil {
@@ -228,18 +228,26 @@ func requireReplicated(ctx context.Context, tx pgx.Tx, ids []uuid.UUID) error {
 	return domain.RequireCharacteristics(ids, found)
 }
 
-func publishedOfferings(ctx context.Context, tx pgx.Tx, id uuid.UUID) ([]uuid.UUID, error) {
-	rows, err := tx.Query(ctx, `SELECT offering_id FROM offering_references
-		WHERE NOT deleted AND lifecycle_status = $2 AND specification_ids @> ARRAY[$1::uuid] ORDER BY offering_id`,
-		id, string(domain.StatusPublished))
+// referencingOfferings returns the live offerings that reference specification id.
+func referencingOfferings(ctx context.Context, tx pgx.Tx, id uuid.UUID) ([]domain.OfferingRef, error) {
+	rows, err := tx.Query(ctx, `SELECT offering_id, lifecycle_status, version FROM offering_references
+		WHERE NOT deleted AND specification_ids @> ARRAY[$1::uuid] ORDER BY offering_id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("select offering references: %w", err)
 	}
-	ids, err := pgx.CollectRows(rows, pgx.RowTo[uuid.UUID])
+	refs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (domain.OfferingRef, error) {
+		var (
+			ref    domain.OfferingRef
+			status string
+		)
+		err := row.Scan(&ref.OfferingID, &status, &ref.Version)
+		ref.Status = domain.LifecycleStatus(status)
+		return ref, err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("select offering references: %w", err)
 	}
-	return ids, nil
+	return refs, nil
 }
 
 // querier is what pool and tx share for reads.
