@@ -19,7 +19,6 @@ require (
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
 	github.com/dlclark/regexp2 v1.12.0 // indirect
 	github.com/felixge/httpsnoop v1.1.0 // indirect
-	github.com/getkin/kin-openapi v0.153.0 // indirect
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-openapi/jsonpointer v1.0.0 // indirect
@@ -67,6 +66,9 @@ replace (
 	github.com/tmfcatalog/platform/migrations => ../../migrations
 )
 
-require github.com/tmfcatalog/platform/libs/apicontract v0.0.0
+require (
+	github.com/getkin/kin-openapi v0.153.0
+	github.com/tmfcatalog/platform/libs/apicontract v0.0.0
+)
 
 replace github.com/tmfcatalog/platform/libs/apicontract => ../../libs/apicontract
