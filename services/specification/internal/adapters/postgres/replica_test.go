@@ -38,9 +38,15 @@ func TestReplicaIsIdempotentAndVersionAware(t *testing.T) {
 		{"a first event replicates the characteristic", func() (bool, error) { return replica.Apply(ctx, "specification", first, snap(1, "100", false)) }, true, "100", true},
 		{"the same event again has no effect", func() (bool, error) { return replica.Apply(ctx, "specification", first, snap(1, "100", false)) }, false, "100", true},
 		{"a lookup answer at a newer version is stored", func() (bool, error) { return replica.Store(ctx, snap(3, "300", false)) }, true, "300", true},
-		{"an older event is ignored", func() (bool, error) { return replica.Apply(ctx, "specification", uuid.NewString(), snap(2, "200", false)) }, false, "300", true},
-		{"a deletion hides the characteristic", func() (bool, error) { return replica.Apply(ctx, "specification", uuid.NewString(), snap(4, "300", true)) }, true, "300", false},
-		{"a late update cannot revive it", func() (bool, error) { return replica.Apply(ctx, "specification", uuid.NewString(), snap(3, "999", false)) }, false, "300", false},
+		{"an older event is ignored", func() (bool, error) {
+			return replica.Apply(ctx, "specification", uuid.NewString(), snap(2, "200", false))
+		}, false, "300", true},
+		{"a deletion hides the characteristic", func() (bool, error) {
+			return replica.Apply(ctx, "specification", uuid.NewString(), snap(4, "300", true))
+		}, true, "300", false},
+		{"a late update cannot revive it", func() (bool, error) {
+			return replica.Apply(ctx, "specification", uuid.NewString(), snap(3, "999", false))
+		}, false, "300", false},
 	}
 	for _, s := range steps {
 		t.Run(s.name, func(t *testing.T) {
