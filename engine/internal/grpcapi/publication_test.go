@@ -1,0 +1,148 @@
+package grpcapi_test
+
+import (
+	"context"
+	"encoding/json"
+	"sync"
+	"testing"
+
+	"github.com/camunda/zeebe/clients/go/v8/pkg/entities"
+	"github.com/camunda/zeebe/clients/go/v8/pkg/worker"
+
+	"github.com/tmfcatalog/platform/bpmn"
+)
+
+// publicationSteps are the job types of bpmn/offering_publication.bpmn.
+var publicationSteps = []string{
+	"lock-prices", "validate-specifications", "create-store-entry", "confirm-publication",
+	"delete-store-entry", "unlock-prices", "revert-offering-to-draft",
+}
+
+// fakeParticipants answers every publication job; failAt throws PUBLICATION_FAILED there and
+// hangAt never answers (the worker holds the job).
+type fakeParticipants struct {
+	mu     sync.Mutex
+	calls  []string
+	failAt string
+	hangAt string
+}
+
+func (f *fakeParticipants) handler(t *testing.T) worker.JobHandler {
+	return func(client worker.JobClient, job entities.Job) {
+		f.mu.Lock()
+		f.calls = append(f.calls, job.Type)
+		f.mu.Unlock()
+		ctx := context.Background()
+		switch job.Type {
+		case f.hangAt:
+			return
+		case f.failAt:
+			cmd, err := client.NewThrowErrorCommand().JobKey(job.Key).ErrorCode("PUBLICATION_FAILED").ErrorMessage("spec retired").
+				VariablesFromMap(map[string]any{"failure_reason": "spec retired", "failed_step": job.Type})
+			if err == nil {
+				_, err = cmd.Send(ctx)
+			}
+			if err != nil {
+				t.Errorf("throw error: %v", err)
+			}
+			return
+		}
+		if _, err := client.NewCompleteJobCommand().JobKey(job.Key).Send(ctx); err != nil {
+			t.Errorf("complete %s: %v", job.Type, err)
+		}
+	}
+}
+
+func (f *fakeParticipants) seen() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+func deployPublication(t *testing.T, h *harness) {
+	t.Helper()
+	xml, err := bpmn.Files.ReadFile("offering_publication.bpmn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := h.deploy("offering_publication.bpmn", xml); p.GetBpmnProcessId() != "offering-publication" {
+		t.Fatalf("deployed %v", p)
+	}
+}
+
+func startPublication(t *testing.T, h *harness, timeout string) int64 {
+	vars := map[string]any{
+		"offering_id": "o-1", "saga_id": "s-1", "price_ids": []string{"p1"}, "specification_ids": []string{"sp1"},
+		"correlation_id": "c-1", "trace_context": map[string]string{},
+	}
+	if timeout != "" {
+		vars["saga_timeout"] = timeout
+	}
+	return h.create("offering-publication", vars)
+}
+
+func TestPublicationProcessRuns(t *testing.T) {
+	tests := []struct {
+		name       string
+		parts      *fakeParticipants
+		timeout    string
+		wantEnd    string
+		wantCalls  []string
+		wantReason string
+	}{
+		{
+			name:      "every step succeeds so the offering is published",
+			parts:     &fakeParticipants{},
+			wantEnd:   "EndEvent_Published",
+			wantCalls: publicationSteps[:4],
+		},
+		{
+			name:       "a business error at validation compensates in reverse",
+			parts:      &fakeParticipants{failAt: "validate-specifications"},
+			wantEnd:    "EndEvent_PublicationFailed",
+			wantCalls:  []string{"lock-prices", "validate-specifications", "delete-store-entry", "unlock-prices", "revert-offering-to-draft"},
+			wantReason: "spec retired",
+		},
+		{
+			name:       "a step that never answers times out and compensates",
+			parts:      &fakeParticipants{hangAt: "create-store-entry"},
+			timeout:    "PT1S",
+			wantEnd:    "EndEvent_PublicationFailed",
+			wantCalls:  []string{"lock-prices", "validate-specifications", "create-store-entry", "delete-store-entry", "unlock-prices", "revert-offering-to-draft"},
+			wantReason: "publication timed out after PT1S",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t)
+			deployPublication(t, h)
+			handlers := map[string]worker.JobHandler{}
+			for _, s := range publicationSteps {
+				handlers[s] = tt.parts.handler(t)
+			}
+			h.runWorkers(handlers)
+			key := startPublication(t, h, tt.timeout)
+			d := h.waitState(key, "COMPLETED")
+			if d.EndElementID != tt.wantEnd {
+				t.Fatalf("ended at %q, want %q", d.EndElementID, tt.wantEnd)
+			}
+			got := tt.parts.seen()
+			if len(got) != len(tt.wantCalls) {
+				t.Fatalf("calls = %v, want %v", got, tt.wantCalls)
+			}
+			for i := range got {
+				if got[i] != tt.wantCalls[i] {
+					t.Fatalf("calls = %v, want %v", got, tt.wantCalls)
+				}
+			}
+			var final map[string]any
+			if err := json.Unmarshal(d.Variables, &final); err != nil {
+				t.Fatal(err)
+			}
+			if tt.wantReason != "" && final["failure_reason"] != tt.wantReason {
+				t.Fatalf("failure_reason = %v, want %q", final["failure_reason"], tt.wantReason)
+			}
+		})
+	}
+}
+
