@@ -12,10 +12,11 @@ import (
 	"time"
 )
 
-// jwksCache holds the keys of a remote JWKS. A fetch happens when the cache is empty, older
-// than maxAge, or a token names an unknown kid — but never more often than minRefresh, so a
-// stream of forged kids cannot hammer the identity service. Stale keys stay in use when a
-// refresh fails.
+// jwksCache holds the keys of a remote JWKS. A fetch happens when the cache is empty, when a
+// token names an unknown kid (identity may have rotated), and in passing when the cache is
+// older than maxAge — but never more often than minRefresh, so a stream of forged kids cannot
+// hammer the identity service. Known keys keep verifying while one request refreshes a stale
+// cache; stale keys stay in use when a refresh fails.
 type jwksCache struct {
 	url        string
 	client     *http.Client
@@ -23,7 +24,9 @@ type jwksCache struct {
 	minRefresh time.Duration
 	now        func() time.Time
 
-	mu          sync.Mutex // serialises fetches; guards the fields below
+	fetchMu sync.Mutex // one fetch at a time; held around the HTTP request
+
+	mu          sync.RWMutex // guards the fields below
 	keys        map[string]*rsa.PublicKey
 	fetchedAt   time.Time // last successful fetch
 	attemptedAt time.Time // last fetch attempt
@@ -47,57 +50,87 @@ func newJWKSCache(cfg VerifierConfig) *jwksCache {
 	return c
 }
 
+// lookup returns the cached key for kid and whether the cache is stale.
+func (c *jwksCache) lookup(kid string) (key *rsa.PublicKey, loaded, stale bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.keys[kid], c.keys != nil, c.now().Sub(c.fetchedAt) > c.maxAge
+}
+
 func (c *jwksCache) key(ctx context.Context, kid string) (*rsa.PublicKey, error) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	now := c.now()
-	if c.keys == nil || now.Sub(c.fetchedAt) > c.maxAge {
-		c.refreshLocked(ctx, now)
-	}
-	if k, ok := c.keys[kid]; ok {
+	if k, _, stale := c.lookup(kid); k != nil {
+		if stale && c.fetchMu.TryLock() {
+			// This request refreshes; concurrent ones go on with the cached keys.
+			c.refresh(ctx)
+			c.fetchMu.Unlock()
+			if fresh, _, _ := c.lookup(kid); fresh != nil {
+				return fresh, nil
+			}
+			return nil, fmt.Errorf("%w: kid %q is no longer published", ErrUnknownKey, kid)
+		}
 		return k, nil
 	}
-	// Unknown kid: the identity service may have rotated keys. Refresh once, rate-limited.
-	if c.refreshLocked(ctx, now) {
-		if k, ok := c.keys[kid]; ok {
-			return k, nil
-		}
+	// Empty cache or unknown kid: refresh once (rate-limited), waiting for a running fetch.
+	c.fetchMu.Lock()
+	defer c.fetchMu.Unlock()
+	if k, _, _ := c.lookup(kid); k != nil {
+		return k, nil // a concurrent fetch found it
 	}
-	if c.keys == nil {
+	c.refresh(ctx)
+	k, loaded, _ := c.lookup(kid)
+	switch {
+	case k != nil:
+		return k, nil
+	case !loaded:
+		c.mu.RLock()
+		defer c.mu.RUnlock()
 		return nil, fmt.Errorf("%w: %w", ErrKeySetUnavailable, c.lastErr)
 	}
 	return nil, fmt.Errorf("%w: kid %q", ErrUnknownKey, kid)
 }
 
 func (c *jwksCache) ready(ctx context.Context) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.keys == nil {
-		c.refreshLocked(ctx, c.now())
+	if _, loaded, _ := c.lookup(""); loaded {
+		return nil
 	}
+	c.fetchMu.Lock()
+	defer c.fetchMu.Unlock()
+	if _, loaded, _ := c.lookup(""); !loaded {
+		c.refresh(ctx)
+	}
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	if c.keys == nil {
 		return fmt.Errorf("%w: %w", ErrKeySetUnavailable, c.lastErr)
 	}
 	return nil
 }
 
-// refreshLocked fetches the key set unless the last attempt is more recent than minRefresh.
-// It reports whether a fetch succeeded. c.mu must be held.
-func (c *jwksCache) refreshLocked(ctx context.Context, now time.Time) bool {
+// refresh fetches the key set unless the last attempt is more recent than minRefresh. A
+// failed fetch keeps the previous keys. c.fetchMu must be held. The fetch is detached from
+// the caller's cancellation so a client hanging up cannot poison the cache.
+func (c *jwksCache) refresh(ctx context.Context) {
+	now := c.now()
+	c.mu.Lock()
 	if !c.attemptedAt.IsZero() && now.Sub(c.attemptedAt) < c.minRefresh {
-		if c.lastErr == nil {
+		if c.lastErr == nil && c.keys == nil {
 			c.lastErr = errors.New("refresh rate-limited")
 		}
-		return false
+		c.mu.Unlock()
+		return
 	}
 	c.attemptedAt = now
-	keys, err := c.fetch(ctx)
+	c.mu.Unlock()
+
+	keys, err := c.fetch(context.WithoutCancel(ctx))
+
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	if err != nil {
 		c.lastErr = err
-		return false
+		return
 	}
 	c.keys, c.fetchedAt, c.lastErr = keys, now, nil
-	return true
 }
 
 func (c *jwksCache) fetch(ctx context.Context) (map[string]*rsa.PublicKey, error) {
