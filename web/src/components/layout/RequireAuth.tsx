@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, type ReactNode } from "react";
+import { useEffect, useRef, type ReactNode } from "react";
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { Skeleton } from "@/components/ui/Skeleton";
 import { EmptyState } from "@/components/ui/States";
@@ -12,12 +12,15 @@ export function RequireAuth({ children, admin = false }: { children: ReactNode; 
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
+  const redirected = useRef(false);
 
   useEffect(() => {
-    if (ready && !user) {
+    if (ready && !user && !redirected.current) {
+      redirected.current = true;
       const qs = search.toString();
       router.replace(`/login?next=${encodeURIComponent(pathname + (qs ? `?${qs}` : ""))}`);
     }
+    if (user) redirected.current = false;
   }, [ready, user, router, pathname, search]);
 
   if (!ready || !user) {
