@@ -51,6 +51,24 @@ func (r *Resolver) Trusted(a netip.Addr) bool {
 	return false
 }
 
+// TrustedPeer reports whether remoteAddr ("ip:port") is one of the configured proxies, i.e.
+// whether the X-Forwarded-For chain it sent may be passed on.
+func (r *Resolver) TrustedPeer(remoteAddr string) bool {
+	if len(r.trusted) == 0 {
+		return false
+	}
+	peer, ok := parseHost(remoteAddr)
+	return ok && r.Trusted(peer)
+}
+
+// PeerIP returns the address part of remoteAddr, or remoteAddr itself when it does not parse.
+func PeerIP(remoteAddr string) string {
+	if peer, ok := parseHost(remoteAddr); ok {
+		return peer.String()
+	}
+	return remoteAddr
+}
+
 // ClientIP returns the client address of a request that arrived from remoteAddr ("ip:port" as in
 // http.Request.RemoteAddr) carrying the given X-Forwarded-For header values.
 //

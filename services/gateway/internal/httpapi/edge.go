@@ -2,12 +2,14 @@ package httpapi
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"go.opentelemetry.io/otel/propagation"
 
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/correlation"
+	"github.com/tmfcatalog/platform/services/gateway/internal/clientip"
 	"github.com/tmfcatalog/platform/services/gateway/internal/ratelimit"
 	"github.com/tmfcatalog/platform/services/gateway/internal/routing"
 	"github.com/tmfcatalog/platform/services/gateway/internal/upstream"
@@ -66,12 +68,20 @@ func (g *Gateway) limitPerIP(next http.Handler) http.Handler {
 var traceHeaders = []string{"Traceparent", "Tracestate", "B3", "X-B3-Traceid", "X-B3-Spanid",
 	"X-B3-Parentspanid", "X-B3-Sampled", "X-B3-Flags"}
 
-// decorate sets the outbound headers: correlation id, the authenticated user, trace context.
-func (g *Gateway) decorate(out *http.Request) {
+// decorate sets the outbound headers: the forwarding chain, correlation id, the authenticated
+// user, trace context.
+func (g *Gateway) decorate(in, out *http.Request) {
 	ctx := out.Context()
 	h := out.Header
 	if id := correlation.FromContext(ctx); id != "" {
 		h.Set(correlation.Header, id)
+	}
+	peer := clientip.PeerIP(in.RemoteAddr)
+	if prior := in.Header.Values("X-Forwarded-For"); len(prior) > 0 && g.ips.TrustedPeer(in.RemoteAddr) {
+		h.Set("X-Forwarded-For", strings.Join(prior, ", ")+", "+peer)
+	} else {
+		// An untrusted client's own X-Forwarded-For is not passed on as if it were true.
+		h.Set("X-Forwarded-For", peer)
 	}
 	h.Del(UserIDHeader)
 	if p, ok := auth.PrincipalFrom(ctx); ok {

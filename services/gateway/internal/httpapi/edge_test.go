@@ -169,3 +169,17 @@ func TestRequestBodiesAreLimited(t *testing.T) {
 		t.Fatalf("oversized bodies moved the breaker to %q", got)
 	}
 }
+
+func TestForwardedForIsPassedOnOnlyFromTrustedProxies(t *testing.T) {
+	t.Parallel()
+	untrusted := newHarness(t, nil)
+	untrusted.do(http.MethodGet, "/api/v1/store/search", nil, "X-Forwarded-For", "6.6.6.6")
+	if got := untrusted.ups[routing.Store].last().Header.Get("X-Forwarded-For"); got != "127.0.0.1" {
+		t.Fatalf("untrusted client: upstream saw X-Forwarded-For %q, want only the peer", got)
+	}
+	trusted := newHarness(t, func(c *Config) { c.TrustedProxies = []string{"127.0.0.0/8"} })
+	trusted.do(http.MethodGet, "/api/v1/store/search", nil, "X-Forwarded-For", "198.51.100.7")
+	if got := trusted.ups[routing.Store].last().Header.Get("X-Forwarded-For"); got != "198.51.100.7, 127.0.0.1" {
+		t.Fatalf("trusted proxy: upstream saw X-Forwarded-For %q", got)
+	}
+}

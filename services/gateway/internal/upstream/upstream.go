@@ -87,8 +87,9 @@ func NewTransport(cfg Config) *http.Transport {
 	}
 }
 
-// Decorator adjusts an outbound request (correlation id, user id, trace context).
-type Decorator func(out *http.Request)
+// Decorator adjusts an outbound request (forwarding chain, correlation id, user id, trace
+// context); in is the request as received and must not be modified.
+type Decorator func(in, out *http.Request)
 
 // ErrorHandler answers a request whose forwarding failed; err is an *UnavailableError,
 // *TimeoutError, a body-size error, or a client cancellation.
@@ -129,7 +130,7 @@ func New(name string, target *url.URL, rt http.RoundTripper, cfg Config, decorat
 			pr.SetURL(target)
 			pr.SetXForwarded()
 			if decorate != nil {
-				decorate(pr.Out)
+				decorate(pr.In, pr.Out)
 			}
 		},
 		Transport:      u,
