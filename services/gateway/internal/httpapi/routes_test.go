@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 
@@ -133,5 +134,27 @@ func TestUserIDIsSetFromTheTokenAndNeverFromTheClient(t *testing.T) {
 	h.do(http.MethodGet, "/api/v1/store/search", nil, "X-User-ID", "admin-spoof")
 	if got := h.ups[routing.Store].last().Header.Get(UserIDHeader); got != "" {
 		t.Fatalf("a client-sent X-User-ID reached the store: %q", got)
+	}
+}
+
+func TestProtectedRoutesAnswer503WhenTheKeysCannotBeLoaded(t *testing.T) {
+	t.Parallel()
+	down := httptest.NewServer(http.NotFoundHandler())
+	jwks := down.URL + "/.well-known/jwks.json"
+	down.Close()
+	h := newHarness(t, func(c *Config) {
+		v, err := auth.NewVerifier(auth.VerifierConfig{Issuer: auth.DefaultIssuer, Audience: auth.DefaultAudience, JWKSURL: jwks})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Verifier = v
+	})
+	resp := h.do(http.MethodGet, "/api/v1/prices", nil, "Authorization", h.bearer(auth.RoleUser))
+	expectError(t, resp, http.StatusServiceUnavailable, "SERVICE_UNAVAILABLE")
+	if resp.Header.Get("Retry-After") == "" {
+		t.Fatal("no Retry-After")
+	}
+	if resp := h.do(http.MethodGet, "/api/v1/store/search", nil); resp.StatusCode != http.StatusOK {
+		t.Fatalf("public route: status %d", resp.StatusCode)
 	}
 }
