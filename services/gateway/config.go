@@ -54,8 +54,8 @@ func readConfig(env *envconfig.Reader) config {
 	}
 	g.TokenTTL = env.Duration("TOKEN_CACHE_TTL", 30*time.Second)
 	g.TokenMax = env.Int("TOKEN_CACHE_SIZE", 10000)
-	g.RatePerIP = env.Int("RATE_LIMIT_PER_IP", 1200)
-	g.RatePerUser = env.Int("RATE_LIMIT_PER_USER", 600)
+	g.RatePerIP = env.Int("RATE_LIMIT_PER_IP", 6000)
+	g.RatePerUser = env.Int("RATE_LIMIT_PER_USER", 3000)
 	g.TrustedProxies = env.List("TRUSTED_PROXIES", nil)
 	g.CORSOrigins = env.List("CORS_ORIGINS", []string{"http://localhost:3000", "http://127.0.0.1:3000"})
 	g.BodyLimit = env.Int64("BODY_LIMIT_BYTES", 1<<20)

@@ -109,7 +109,8 @@ func New(cfg Config, log *slog.Logger) (*Gateway, error) {
 		if !ok || target == nil {
 			return nil, fmt.Errorf("gateway: no URL for upstream %s", name)
 		}
-		g.upstreams[name] = upstream.New(name, target, g.transport, cfg.Upstream, g.decorate, g.writeError, log)
+		g.upstreams[name] = upstream.New(upstream.Options{Name: name, Target: target, Transport: g.transport,
+			Config: cfg.Upstream, StripPrefix: routing.StripPrefix(name), Decorate: g.decorate, OnError: g.writeError, Log: log})
 	}
 	g.docs = newOpenAPICache(g)
 	g.router = g.routes()

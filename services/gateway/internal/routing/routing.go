@@ -21,6 +21,16 @@ const (
 	EngineOps      = "engine-ops"
 )
 
+// StripPrefix returns the prefix removed before forwarding to upstream ("" for none).
+func StripPrefix(upstream string) string {
+	for _, rt := range Table {
+		if rt.Upstream == upstream && rt.Strip {
+			return rt.Prefix
+		}
+	}
+	return ""
+}
+
 // Upstreams lists every upstream in a stable order (health reports and the OpenAPI merge use it).
 var Upstreams = []string{Identity, Characteristic, Specification, Pricing, Offering, Store, EngineOps}
 
@@ -49,12 +59,14 @@ func (a Access) String() string {
 }
 
 // Route is one entry of the table: requests whose path is Prefix or starts with Prefix+"/"
-// go to Upstream, path unchanged.
+// go to Upstream, path unchanged unless Strip is set.
 type Route struct {
 	Prefix   string
 	Upstream string
 	// Exact routes match only the prefix itself (e.g. the JWKS document).
 	Exact bool
+	// Strip removes the prefix before forwarding: the upstream serves the rest of the path.
+	Strip bool
 }
 
 // Table is the gateway's routing table, in the order the original gateway declared it.
@@ -66,7 +78,7 @@ var Table = []Route{
 	{Prefix: "/api/v1/prices", Upstream: Pricing},
 	{Prefix: "/api/v1/offerings", Upstream: Offering},
 	{Prefix: "/api/v1/store", Upstream: Store},
-	{Prefix: "/ops", Upstream: EngineOps},
+	{Prefix: "/ops", Upstream: EngineOps, Strip: true},
 }
 
 // publicAuthPaths are the identity routes anyone may call: logging in, the client-credentials

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -107,9 +108,25 @@ type Upstream struct {
 	log      *slog.Logger
 }
 
-// New returns the upstream name at target. rt is the shared transport, decorate runs on every
-// outbound request, onError answers failed ones.
-func New(name string, target *url.URL, rt http.RoundTripper, cfg Config, decorate Decorator, onError ErrorHandler, log *slog.Logger) *Upstream {
+// Options describe one upstream.
+type Options struct {
+	Name   string
+	Target *url.URL
+	// Transport is the shared transport (NewTransport).
+	Transport http.RoundTripper
+	Config    Config
+	// StripPrefix is removed from the request path before forwarding (e.g. "/ops": the gateway's
+	// /ops/api/instances is the engine's /api/instances). Empty forwards the path unchanged.
+	StripPrefix string
+	// Decorate runs on every outbound request; OnError answers failed ones.
+	Decorate Decorator
+	OnError  ErrorHandler
+	Log      *slog.Logger
+}
+
+// New returns the upstream described by o.
+func New(o Options) *Upstream {
+	name, target, rt, cfg, decorate, onError, log := o.Name, o.Target, o.Transport, o.Config, o.Decorate, o.OnError, o.Log
 	cfg.setDefaults()
 	u := &Upstream{name: name, target: target, cfg: cfg, next: rt, log: log}
 	u.breaker = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
@@ -127,6 +144,9 @@ func New(name string, target *url.URL, rt http.RoundTripper, cfg Config, decorat
 	})
 	u.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
+			if o.StripPrefix != "" {
+				stripPrefix(pr.Out.URL, o.StripPrefix)
+			}
 			pr.SetURL(target)
 			pr.SetXForwarded()
 			if decorate != nil {
@@ -204,6 +224,21 @@ func (u *Upstream) send(req *http.Request) (*http.Response, error) {
 		case <-t.C:
 		}
 	}
+}
+
+// stripPrefix removes prefix from u's path (and raw path), keeping it absolute.
+func stripPrefix(u *url.URL, prefix string) {
+	u.Path = ensureSlash(strings.TrimPrefix(u.Path, prefix))
+	if u.RawPath != "" {
+		u.RawPath = ensureSlash(strings.TrimPrefix(u.RawPath, prefix))
+	}
+}
+
+func ensureSlash(p string) string {
+	if !strings.HasPrefix(p, "/") {
+		return "/" + p
+	}
+	return p
 }
 
 // retryable: idempotent method and no body to replay.

@@ -47,8 +47,9 @@ func (timeoutErr) Temporary() bool { return true }
 
 func newTestUpstream(rt http.RoundTripper) *Upstream {
 	target, _ := url.Parse("http://upstream.invalid")
-	return New("test", target, rt, Config{Retries: 2, RetryBackoff: time.Millisecond, BreakerOpen: time.Minute},
-		nil, nil, slog.New(slog.DiscardHandler))
+	return New(Options{Name: "test", Target: target, Transport: rt,
+		Config: Config{Retries: 2, RetryBackoff: time.Millisecond, BreakerOpen: time.Minute},
+		Log:    slog.New(slog.DiscardHandler)})
 }
 
 func TestRetries(t *testing.T) {
@@ -137,5 +138,24 @@ func TestBreakerCountsOneFailurePerRequestAndIgnoresClientCancellation(t *testin
 	var ue *UnavailableError
 	if !errors.As(err, &ue) || !ue.BreakerOpen || ue.RetryAfter < 50*time.Second {
 		t.Fatalf("open breaker answered %v", err)
+	}
+}
+
+func TestStripPrefix(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, path, raw, wantPath, wantRaw string }{
+		{"a nested path loses the prefix", "/ops/api/instances", "", "/api/instances", ""},
+		{"the bare prefix becomes the root", "/ops", "", "/", ""},
+		{"the raw path is trimmed too", "/ops/api/a/b", "/ops/api/a%2Fb", "/api/a/b", "/api/a%2Fb"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			u := &url.URL{Path: tt.path, RawPath: tt.raw}
+			stripPrefix(u, "/ops")
+			if u.Path != tt.wantPath || u.RawPath != tt.wantRaw {
+				t.Fatalf("got %q %q", u.Path, u.RawPath)
+			}
+		})
 	}
 }
