@@ -25,6 +25,8 @@ type UserStore interface {
 	CreateUser(ctx context.Context, u domain.User) error
 	// ListUsers returns every user ordered by username.
 	ListUsers(ctx context.Context) ([]domain.User, error)
+	// UpdatePasswordHash replaces the password hash of user id.
+	UpdatePasswordHash(ctx context.Context, id string, hash []byte) error
 }
 
 // Token is an issued access token.
@@ -119,6 +121,9 @@ func (s *Service) Login(ctx context.Context, cmd LoginCommand) (Token, error) {
 	}
 	s.byUser.reset(userKey)
 	s.byIP.forgive(ipKey)
+	if err := s.upgradeHash(ctx, user, cmd.Password); err != nil {
+		return Token{}, fmt.Errorf("login: %w", err)
+	}
 	tok, err := s.tokens.Issue(ctx, auth.Principal{Subject: user.ID, Username: user.Username, Role: string(user.Role)})
 	if err != nil {
 		return Token{}, fmt.Errorf("login: %w", err)
@@ -132,6 +137,23 @@ func (s *Service) passwordMatches(hash []byte, password string) bool {
 		return false
 	}
 	return bcrypt.CompareHashAndPassword(hash, []byte(password)) == nil
+}
+
+// upgradeHash rehashes the password when its hash was made with another cost than the one
+// configured, so every account converges to BCRYPT_COST (and to the dummy hash's timing).
+func (s *Service) upgradeHash(ctx context.Context, u domain.User, password string) error {
+	cost, err := bcrypt.Cost(u.PasswordHash)
+	if err != nil || cost == s.cost {
+		return nil // an unreadable cost cannot have matched the password above
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), s.cost)
+	if err != nil {
+		return fmt.Errorf("rehash password: %w", err)
+	}
+	if err := s.users.UpdatePasswordHash(ctx, u.ID, hash); err != nil {
+		return fmt.Errorf("rehash password: %w", err)
+	}
+	return nil
 }
 
 // burnTime does the work of one password check against the dummy hash.

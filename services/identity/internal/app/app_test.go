@@ -47,6 +47,19 @@ func (m *memUsers) CreateUser(_ context.Context, u domain.User) error {
 
 func (m *memUsers) ListUsers(context.Context) ([]domain.User, error) { return nil, nil }
 
+func (m *memUsers) UpdatePasswordHash(_ context.Context, id string, hash []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for k, u := range m.users {
+		if u.ID == id {
+			u.PasswordHash = hash
+			m.users[k] = u
+			return nil
+		}
+	}
+	return domain.ErrUserNotFound
+}
+
 type fakeIssuer struct{}
 
 func (fakeIssuer) Issue(_ context.Context, p auth.Principal) (app.Token, error) {
@@ -167,5 +180,29 @@ func TestSeedingIsIdempotent(t *testing.T) {
 	created, err := svc.SeedDevUsers(t.Context())
 	if err != nil || len(created) != 0 {
 		t.Fatalf("second seed created %v, err %v", created, err)
+	}
+}
+
+func TestLoginUpgradesAHashMadeWithAnotherCost(t *testing.T) {
+	t.Parallel()
+	users := &memUsers{users: map[string]domain.User{}}
+	old, err := bcrypt.GenerateFromPassword([]byte("pw-1234"), bcrypt.MinCost+1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	users.users["ann"] = domain.User{ID: "u1", Username: "ann", PasswordHash: old, Role: domain.RoleUser}
+	svc, err := app.New(users, fakeIssuer{}, app.Config{BcryptCost: bcrypt.MinCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Login(t.Context(), app.LoginCommand{Username: "ann", Password: "pw-1234"}); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := users.UserByUsername(t.Context(), "ann")
+	if cost, err := bcrypt.Cost(u.PasswordHash); err != nil || cost != bcrypt.MinCost {
+		t.Fatalf("cost after login = %d, %v; want %d", cost, err, bcrypt.MinCost)
+	}
+	if _, err := svc.Login(t.Context(), app.LoginCommand{Username: "ann", Password: "pw-1234"}); err != nil {
+		t.Fatalf("login with the upgraded hash: %v", err)
 	}
 }

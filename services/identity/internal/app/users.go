@@ -69,7 +69,15 @@ var DevUsers = []NewUser{
 func (s *Service) SeedDevUsers(ctx context.Context) ([]string, error) {
 	var created []string
 	for _, n := range DevUsers {
-		_, err := s.CreateUser(ctx, n)
+		// Look first: hashing a password that is then thrown away costs a second at cost 12.
+		_, err := s.users.UserByUsername(ctx, n.Username)
+		switch {
+		case err == nil:
+			continue
+		case !errors.Is(err, domain.ErrUserNotFound):
+			return created, fmt.Errorf("seed: %w", err)
+		}
+		_, err = s.CreateUser(ctx, n)
 		switch {
 		case errors.Is(err, domain.ErrUsernameTaken):
 			continue

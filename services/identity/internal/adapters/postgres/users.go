@@ -95,3 +95,15 @@ func (s *Users) ListUsers(ctx context.Context) ([]domain.User, error) {
 	}
 	return users, nil
 }
+
+// UpdatePasswordHash replaces the password hash of user id; domain.ErrUserNotFound if none.
+func (s *Users) UpdatePasswordHash(ctx context.Context, id string, hash []byte) error {
+	tag, err := s.pool.Exec(ctx, `UPDATE users SET password_hash = $2 WHERE id = $1`, id, string(hash))
+	if err != nil {
+		return fmt.Errorf("update password hash: %w", err)
+	}
+	if tag.RowsAffected() == 0 {
+		return domain.ErrUserNotFound
+	}
+	return nil
+}
