@@ -41,9 +41,7 @@ func TestExhaustedRetriesRaiseAnIncidentThatRetriesAndResolveClear(t *testing.T)
 	if len(d.IncidentList) != 1 || d.IncidentList[0].Type != "JOB_NO_RETRIES" || d.IncidentList[0].Message != "gave up" || d.Incidents != 1 {
 		t.Fatalf("incidents = %+v", d.IncidentList)
 	}
-	if jobs := h.activate("broken", 1, time.Minute); len(jobs) != 0 {
-		t.Fatal("a job with an incident was offered")
-	}
+	h.assertNoJob("broken")
 	incident := d.IncidentList[0].Key
 	_, err := h.client.NewResolveIncidentCommand().IncidentKey(incident).Send(ctxT(t))
 	if status.Code(err) != codes.FailedPrecondition {

@@ -26,7 +26,7 @@ import (
 
 // harness is one engine process: pool, engine loop and gRPC server on 127.0.0.1:0.
 type harness struct {
-	t      *testing.T
+	t      testing.TB
 	dbURL  string
 	pool   *pgxpool.Pool
 	eng    *engine.Engine
@@ -42,7 +42,7 @@ func testLogger() *slog.Logger {
 }
 
 // newHarness creates a fresh database and starts an engine on it.
-func newHarness(t *testing.T) *harness {
+func newHarness(t testing.TB) *harness {
 	t.Helper()
 	fsys, err := migrations.For("engine")
 	if err != nil {
@@ -53,7 +53,7 @@ func newHarness(t *testing.T) *harness {
 }
 
 // startEngine starts an engine on an existing, migrated database.
-func startEngine(t *testing.T, dbURL string) *harness {
+func startEngine(t testing.TB, dbURL string) *harness {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	fsys, err := migrations.For("engine")
@@ -98,7 +98,7 @@ func startEngine(t *testing.T, dbURL string) *harness {
 	return h
 }
 
-func ctxT(t *testing.T) context.Context {
+func ctxT(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	t.Cleanup(cancel)
 	return ctx
@@ -126,10 +126,23 @@ func (h *harness) create(processID string, vars map[string]any) int64 {
 	return resp.GetProcessInstanceKey()
 }
 
-// activate asks once for up to n jobs of jobType with a short long-poll.
+// activate asks once for up to n jobs of jobType, long-polling up to 5s.
 func (h *harness) activate(jobType string, n int32, timeout time.Duration) []entities.Job {
 	h.t.Helper()
-	ctx, cancel := context.WithTimeout(ctxT(h.t), 5*time.Second) // the client long-polls for the ctx deadline
+	return h.activateWithin(jobType, n, timeout, 5*time.Second)
+}
+
+// assertNoJob checks that no job of jobType is offered within a short long-poll.
+func (h *harness) assertNoJob(jobType string) {
+	h.t.Helper()
+	if jobs := h.activateWithin(jobType, 10, time.Minute, 700*time.Millisecond); len(jobs) != 0 {
+		h.t.Fatalf("a %s job was offered: %+v", jobType, jobs[0].ActivatedJob)
+	}
+}
+
+func (h *harness) activateWithin(jobType string, n int32, timeout, poll time.Duration) []entities.Job {
+	h.t.Helper()
+	ctx, cancel := context.WithTimeout(ctxT(h.t), poll) // the client long-polls until shortly before the ctx deadline
 	defer cancel()
 	jobs, err := h.client.NewActivateJobsCommand().JobType(jobType).MaxJobsToActivate(n).Timeout(timeout).
 		WorkerName("test").Send(ctx)
@@ -210,7 +223,7 @@ func (h *harness) runWorkers(handlers map[string]worker.JobHandler) {
 	})
 }
 
-func vars(t *testing.T, job entities.Job) map[string]any {
+func vars(t testing.TB, job entities.Job) map[string]any {
 	t.Helper()
 	m := map[string]any{}
 	if err := json.Unmarshal([]byte(job.Variables), &m); err != nil {

@@ -59,7 +59,7 @@ func (f *fakeParticipants) seen() []string {
 	return append([]string(nil), f.calls...)
 }
 
-func deployPublication(t *testing.T, h *harness) {
+func deployPublication(t testing.TB, h *harness) {
 	t.Helper()
 	xml, err := bpmn.Files.ReadFile("offering_publication.bpmn")
 	if err != nil {
