@@ -158,15 +158,12 @@ func (h *handlers) createUser(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	role, _ := domain.ParseRole(req.Role) // an invalid role is reported by validation
-	if role == "" {
-		role = domain.Role(req.Role)
-	}
+	// The role is checked by the use case's validation, with the other fields.
+	role := domain.Role(strings.ToUpper(req.Role))
 	u, err := h.app.CreateUser(r.Context(), app.NewUser{Username: req.Username, Password: req.Password, Role: role})
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("Location", "/api/v1/users/"+u.ID)
 	apierror.WriteJSON(w, http.StatusCreated, toUserResponse(u))
 }
