@@ -71,6 +71,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	}
 	defer pool.Close()
 
+	// Every part of this service needs RabbitMQ: the API's relay publishes, consumers consume.
 	conn, err := messaging.Dial(ctx, cfg.AMQPURL, log)
 	if err != nil {
 		return fmt.Errorf("connect to rabbitmq: %w", err)
@@ -79,21 +80,23 @@ func run(ctx context.Context, log *slog.Logger) error {
 	topology := messaging.Topology{Namespace: cfg.EventNamespace}
 
 	svc := app.New(postgres.NewRepository(pool, nil), postgres.NewReferences(pool))
+	checks := health.New(httpapi.ServiceName)
+	checks.Add("postgres", pgdb.Ping(pool))
+	checks.Add("rabbitmq", conn.Ping)
 	g, ctx := lifecycle.NewGroup(ctx)
 
+	// Every process serves /health and /metrics; the API routes only with the api part.
+	handler := httpapi.NewOpsRouter(checks, log)
 	if runAPI {
 		verifier, err := auth.NewVerifier(cfg.Verifier)
 		if err != nil {
 			return fmt.Errorf("token verifier: %w", err)
 		}
-		checks := health.New(httpapi.ServiceName)
-		checks.Add("postgres", pgdb.Ping(pool))
-		checks.Add("rabbitmq", conn.Ping)
-		handler := httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: verifier, Health: checks, Log: log})
-		g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
+		handler = httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: verifier, Health: checks, Log: log})
 		relay := outbox.NewRelay(pool, conn, outbox.RelayConfig{Topology: topology}, log)
 		g.Go("outbox-relay", relay.Run)
 	}
+	g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
 	if runConsumers {
 		consumer := messaging.NewConsumer(conn, messaging.ConsumerConfig{
 			Group:    amqp.Group,

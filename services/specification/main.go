@@ -87,34 +87,41 @@ func run(ctx context.Context, log *slog.Logger) error {
 	}
 	defer pool.Close()
 
-	conn, err := messaging.Dial(ctx, cfg.AMQPURL, log)
-	if err != nil {
-		return fmt.Errorf("connect to rabbitmq: %w", err)
-	}
-	defer conn.Close()
-	topology := messaging.Topology{Namespace: cfg.EventNamespace}
-
 	tokens := auth.NewServiceTokenSource(cfg.IdentityURL, cfg.ClientID, cfg.ClientSecret, nil)
 	directory, err := characteristicclient.New(cfg.CharacteristicURL, tokens, nil)
 	if err != nil {
 		return err
 	}
 	svc := app.New(postgres.NewRepository(pool, nil), postgres.NewReplica(pool), directory, postgres.NewOfferings(pool))
+	checks := health.New(httpapi.ServiceName)
+	checks.Add("postgres", pgdb.Ping(pool))
 	g, ctx := lifecycle.NewGroup(ctx)
 
+	// RabbitMQ serves the API's outbox relay and the consumers; a workers-only process does
+	// without it.
+	var conn *messaging.Connection
+	topology := messaging.Topology{Namespace: cfg.EventNamespace}
+	if runAPI || runConsumers {
+		conn, err = messaging.Dial(ctx, cfg.AMQPURL, log)
+		if err != nil {
+			return fmt.Errorf("connect to rabbitmq: %w", err)
+		}
+		defer conn.Close()
+		checks.Add("rabbitmq", conn.Ping)
+	}
+
+	// Every process serves /health and /metrics; the API routes only with the api part.
+	handler := httpapi.NewOpsRouter(checks, log)
 	if runAPI {
 		verifier, err := auth.NewVerifier(cfg.Verifier)
 		if err != nil {
 			return fmt.Errorf("token verifier: %w", err)
 		}
-		checks := health.New(httpapi.ServiceName)
-		checks.Add("postgres", pgdb.Ping(pool))
-		checks.Add("rabbitmq", conn.Ping)
-		handler := httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: verifier, Health: checks, Log: log})
-		g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
+		handler = httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: verifier, Health: checks, Log: log})
 		relay := outbox.NewRelay(pool, conn, outbox.RelayConfig{Topology: topology}, log)
 		g.Go("outbox-relay", relay.Run)
 	}
+	g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
 	if runConsumers {
 		consumer := messaging.NewConsumer(conn, messaging.ConsumerConfig{
 			Group: amqp.Group, Bindings: amqp.Bindings, Topology: topology,

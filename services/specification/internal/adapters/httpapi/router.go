@@ -48,3 +48,14 @@ func NewRouter(cfg RouterConfig) http.Handler {
 	NewHandler(cfg.Service, cfg.Log).Mount(r, cfg.Verifier)
 	return r
 }
+
+// NewOpsRouter returns the handler of a process that runs no API part (only consumers or
+// workers): chassis middleware, /health, /health/ready and /metrics, so that every process
+// can be probed.
+func NewOpsRouter(checks *health.Registry, log *slog.Logger) http.Handler {
+	r := httpserver.NewRouter(httpserver.Options{Service: ServiceName, Log: log})
+	if checks != nil {
+		checks.Mount(r)
+	}
+	return r
+}
