@@ -3,8 +3,8 @@ package grpcapi_test
 import (
 	"context"
 	"os"
-	"strconv"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 	"time"

@@ -129,4 +129,3 @@ func TestUnimplementedCallsSayUnimplemented(t *testing.T) {
 		t.Fatalf("publish message: %v", err)
 	}
 }
-

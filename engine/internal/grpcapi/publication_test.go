@@ -145,4 +145,3 @@ func TestPublicationProcessRuns(t *testing.T) {
 		})
 	}
 }
-

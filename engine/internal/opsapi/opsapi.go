@@ -214,4 +214,3 @@ func (h *Handler) resolve(w http.ResponseWriter, r *http.Request) {
 	}
 	w.WriteHeader(http.StatusNoContent)
 }
-
