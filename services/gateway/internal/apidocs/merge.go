@@ -20,10 +20,11 @@ type Source struct {
 var ownPaths = map[string]bool{"/health": true, "/health/ready": true, "/metrics": true,
 	"/openapi.json": true, "/docs": true}
 
-// Merge returns the gateway's document: its own health routes plus every upstream's paths and
-// components. On a clash the first source wins and the clash is listed under
-// "x-merge-conflicts"; missing upstreams are listed under "x-unavailable-upstreams".
-func Merge(version string, sources []Source) map[string]any {
+// Merge returns the gateway's document: its own health routes plus every upstream's paths that
+// routed reports the gateway forwards, and their components. On a clash the first source wins
+// and the clash is listed under "x-merge-conflicts"; missing upstreams are listed under
+// "x-unavailable-upstreams".
+func Merge(version string, sources []Source, routed func(path string) bool) map[string]any {
 	paths := map[string]any{
 		"/health":              op("Gateway liveness", "gateway"),
 		"/health/dependencies": op("Health and circuit-breaker state of every upstream", "gateway"),
@@ -41,7 +42,7 @@ func Merge(version string, sources []Source) map[string]any {
 		}
 		if p, ok := src.Doc["paths"].(map[string]any); ok {
 			for _, path := range slices.Sorted(maps.Keys(p)) {
-				if ownPaths[path] {
+				if ownPaths[path] || !routed(path) {
 					continue
 				}
 				if _, dup := paths[path]; dup {

@@ -14,13 +14,18 @@ func TestMergeKeepsTheFirstOnClashesAndListsThem(t *testing.T) {
 		"paths":      map[string]any{"/api/v1/a": map[string]any{"get": "b"}, "/api/v1/b": map[string]any{}},
 		"components": map[string]any{"schemas": map[string]any{"Shared": map[string]any{"type": "object"}, "Err": 2}},
 	}
-	doc := Merge("1", []Source{{Name: "a", Doc: a}, {Name: "b", Doc: b}, {Name: "c", Err: "down"}})
+	a["paths"].(map[string]any)["/internal/x"] = map[string]any{}
+	routed := func(p string) bool { return p != "/internal/x" }
+	doc := Merge("1", []Source{{Name: "a", Doc: a}, {Name: "b", Doc: b}, {Name: "c", Err: "down"}}, routed)
 	paths := doc["paths"].(map[string]any)
 	if got := paths["/api/v1/a"].(map[string]any)["get"]; got != "a" {
 		t.Fatalf("first source lost: %v", got)
 	}
 	if _, ok := paths["/api/v1/b"]; !ok {
 		t.Fatal("second source's path missing")
+	}
+	if _, ok := paths["/internal/x"]; ok {
+		t.Fatal("a path the gateway does not route is documented")
 	}
 	if _, ok := paths["/health/dependencies"]; !ok {
 		t.Fatal("gateway path missing")

@@ -53,13 +53,17 @@ func TestOpenAPIMergesUpstreamsAndToleratesADownOne(t *testing.T) {
 	}
 	doc := decode[map[string]any](t, resp)
 	paths, _ := doc["paths"].(map[string]any)
-	for _, want := range []string{"/health", "/health/dependencies", "/api/v1/identity", "/api/v1/pricing", "/api/v1/offering"} {
+	for _, want := range []string{"/health", "/health/dependencies", docPath(routing.Identity), docPath(routing.Pricing),
+		docPath(routing.Offering), docPath(routing.Characteristic), docPath(routing.Specification)} {
 		if _, ok := paths[want]; !ok {
 			t.Errorf("path %s missing", want)
 		}
 	}
-	if _, ok := paths["/api/v1/store"]; ok {
+	if _, ok := paths[docPath(routing.Store)]; ok {
 		t.Error("the down upstream's paths appear")
+	}
+	if _, ok := paths["/internal/"+routing.Pricing]; ok {
+		t.Error("a path the gateway does not route is documented")
 	}
 	schemas, _ := doc["components"].(map[string]any)["schemas"].(map[string]any)
 	if _, ok := schemas["characteristicRead"]; !ok {

@@ -66,11 +66,23 @@ func (f *fakeUpstream) echo(w http.ResponseWriter, r *http.Request) {
 		return
 	case "/openapi.json":
 		writeJSON(w, map[string]any{"openapi": "3.1.0", "paths": map[string]any{
-			"/health": map[string]any{}, "/api/v1/" + f.name: map[string]any{"get": map[string]any{"summary": "list " + f.name}}},
+			"/health":             map[string]any{},
+			"/internal/" + f.name: map[string]any{},
+			docPath(f.name):       map[string]any{"get": map[string]any{"summary": "read one " + f.name}}},
 			"components": map[string]any{"schemas": map[string]any{f.name + "Read": map[string]any{"type": "object"}}}})
 		return
 	}
 	writeJSON(w, map[string]string{"upstream": f.name, "path": r.URL.Path, "query": r.URL.RawQuery})
+}
+
+// docPath is the path a fake upstream documents: under its first route, with a template.
+func docPath(name string) string {
+	for _, rt := range routing.Table {
+		if rt.Upstream == name {
+			return rt.Prefix + "/{id}"
+		}
+	}
+	return "/unrouted/" + name
 }
 
 func writeJSON(w http.ResponseWriter, v any) {

@@ -58,7 +58,7 @@ func (c *openAPICache) get(ctx context.Context) ([]byte, error) {
 		})
 	}
 	wg.Wait()
-	body, err := json.Marshal(apidocs.Merge(Version, sources))
+	body, err := json.Marshal(apidocs.Merge(Version, sources, routed))
 	if err != nil {
 		return nil, fmt.Errorf("encode merged openapi: %w", err)
 	}
@@ -92,6 +92,12 @@ func (c *openAPICache) fetch(ctx context.Context, name string) (map[string]any, 
 		return nil, fmt.Errorf("openapi of %s: %w", name, err)
 	}
 	return doc, nil
+}
+
+// routed reports whether the gateway forwards path (an OpenAPI template such as /a/{id}).
+func routed(path string) bool {
+	_, ok := routing.Match(path)
+	return ok
 }
 
 func (g *Gateway) openAPI(w http.ResponseWriter, r *http.Request) {

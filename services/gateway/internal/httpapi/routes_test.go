@@ -22,6 +22,7 @@ func TestEveryPrefixReachesItsUpstreamWithPathAndQueryUnchanged(t *testing.T) {
 	}{
 		{"auth login goes to identity", http.MethodPost, "/api/v1/auth/login", routing.Identity},
 		{"jwks goes to identity", http.MethodGet, "/.well-known/jwks.json", routing.Identity},
+		{"user management goes to identity", http.MethodGet, "/api/v1/users/u1", routing.Identity},
 		{"characteristics go to characteristic", http.MethodGet, "/api/v1/characteristics", routing.Characteristic},
 		{"one characteristic goes to characteristic", http.MethodGet, "/api/v1/characteristics/c1", routing.Characteristic},
 		{"specifications go to specification", http.MethodGet, "/api/v1/specifications/s1", routing.Specification},

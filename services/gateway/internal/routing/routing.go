@@ -73,6 +73,7 @@ type Route struct {
 var Table = []Route{
 	{Prefix: "/api/v1/auth", Upstream: Identity},
 	{Prefix: "/.well-known/jwks.json", Upstream: Identity, Exact: true},
+	{Prefix: "/api/v1/users", Upstream: Identity},
 	{Prefix: "/api/v1/characteristics", Upstream: Characteristic},
 	{Prefix: "/api/v1/specifications", Upstream: Specification},
 	{Prefix: "/api/v1/prices", Upstream: Pricing},
