@@ -18,6 +18,7 @@ var components = []component{
 		return map[string]string{
 			"DATABASE_URL":          s.databaseURL("identity_db"),
 			"SEED_USERS":            "true",
+			"BCRYPT_COST":           "10",
 			"DEV_MODE":              "true",
 			"JWT_PRIVATE_KEY_FILES": s.keyFile,
 			"SERVICE_CLIENTS":       serviceClients(),
