@@ -193,11 +193,16 @@ type fakeSaga struct {
 	mu     sync.Mutex
 	err    error
 	starts []app.PublicationStart
+	// onStart, when set, runs at the start call (e.g. to observe what is committed by then).
+	onStart func(app.PublicationStart)
 }
 
 func (f *fakeSaga) StartPublication(_ context.Context, s app.PublicationStart) (int64, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if f.onStart != nil {
+		f.onStart(s)
+	}
 	if f.err != nil {
 		return 0, f.err
 	}

@@ -6,7 +6,14 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
+	"github.com/tmfcatalog/platform/services/offering/internal/app"
 )
+
+// publishResponse is the offering in PUBLISHING (OfferingRead with saga_id) plus a human-readable message.
+type publishResponse struct {
+	app.OfferingView
+	Message string `json:"message"`
+}
 
 // publish starts the publication saga: 202 with the offering in PUBLISHING and its saga_id.
 func (h *handlers) publish(w http.ResponseWriter, r *http.Request) {
@@ -20,7 +27,8 @@ func (h *handlers) publish(w http.ResponseWriter, r *http.Request) {
 		h.errs.Write(w, r, err)
 		return
 	}
-	writeOffering(w, http.StatusAccepted, o)
+	w.Header().Set("ETag", etag(o.Version))
+	apierror.WriteJSON(w, http.StatusAccepted, publishResponse{OfferingView: app.View(o), Message: "publication saga started"})
 }
 
 func (h *handlers) retire(w http.ResponseWriter, r *http.Request) {

@@ -95,6 +95,33 @@ func TestPublish(t *testing.T) {
 	})
 }
 
+func TestPublishCommitsPublishingBeforeStartingTheSaga(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, nil)
+	o := e.create(e.complete("Ordered"))
+	var status string
+	var events int
+	e.saga.onStart = func(s app.PublicationStart) {
+		// Read through the pool (another connection): only committed state is visible.
+		_ = e.pool.QueryRow(t.Context(), `SELECT lifecycle_status FROM offerings WHERE id = $1`, s.OfferingID).Scan(&status)
+		events = e.count(`SELECT count(*) FROM outbox WHERE entity_id = $1 AND event_type = 'OfferingPublicationInitiated'`, s.OfferingID.String())
+	}
+	r := e.publish(o.ID)
+	if r.Status != http.StatusAccepted {
+		t.Fatalf("%d %s", r.Status, r.Body)
+	}
+	if status != "PUBLISHING" || events != 1 {
+		t.Fatalf("at saga start the committed state was %q with %d initiated events, want PUBLISHING and 1", status, events)
+	}
+	var body struct {
+		Message string `json:"message"`
+	}
+	r.json(t, &body)
+	if body.Message == "" || r.Header.Get("ETag") != `W/"2"` {
+		t.Fatalf("202 body %s etag %q", r.Body, r.Header.Get("ETag"))
+	}
+}
+
 func TestPublishWithTheEngineDownRevertsToDraftAnd503(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, nil)
