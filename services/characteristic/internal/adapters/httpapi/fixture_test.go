@@ -33,6 +33,8 @@ type fixture struct {
 	svc     *app.Service
 	// contract is the reference OpenAPI document every success response is checked against.
 	contract *apicontract.Contract
+	// own is the service's own document every /api answer is checked against.
+	own *ownDoc
 }
 
 func newFixture(t *testing.T, w postgres.OutboxWriter) *fixture {
@@ -51,7 +53,8 @@ func newFixtureOn(t *testing.T, pool *pgxpool.Pool, w postgres.OutboxWriter) *fi
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	svc := app.New(postgres.NewRepository(pool, w), postgres.NewReferences(pool))
 	h := httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: issuer.Verifier(), Log: log})
-	return &fixture{t: t, pool: pool, issuer: issuer, handler: h, svc: svc, contract: apicontract.Load(t, "characteristic")}
+	return &fixture{t: t, pool: pool, issuer: issuer, handler: h, svc: svc,
+		contract: apicontract.Load(t, "characteristic"), own: loadOwnDoc(t, h)}
 }
 
 // response is a recorded answer.
@@ -88,8 +91,11 @@ func (f *fixture) do(role, method, path string, body any, headers ...string) res
 	}
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)
-	if rec.Code < 300 && strings.HasPrefix(path, "/api/") {
-		f.contract.Check(f.t, method, path, rec.Code, rec.Body.Bytes())
+	if strings.HasPrefix(path, "/api/") {
+		f.own.check(f.t, method, path, rec.Code, rec.Body.Bytes())
+		if rec.Code < 300 {
+			f.contract.Check(f.t, method, path, rec.Code, rec.Body.Bytes())
+		}
 	}
 	return response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }

@@ -89,6 +89,7 @@ type fixture struct {
 	svc      *app.Service
 	remote   *remoteCharacteristics
 	contract *apicontract.Contract
+	own      *ownDoc
 }
 
 func newFixture(t *testing.T, w postgres.OutboxWriter) *fixture {
@@ -117,7 +118,7 @@ func newFixtureOn(t *testing.T, pool *pgxpool.Pool, w postgres.OutboxWriter) *fi
 	svc := app.New(postgres.NewRepository(pool, w), postgres.NewReplica(pool), directory, postgres.NewOfferings(pool))
 	h := httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: issuer.Verifier(), Log: log})
 	return &fixture{t: t, pool: pool, issuer: issuer, handler: h, svc: svc, remote: remote,
-		contract: apicontract.Load(t, "specification")}
+		contract: apicontract.Load(t, "specification"), own: loadOwnDoc(t, h)}
 }
 
 // response is a recorded answer.
@@ -155,8 +156,11 @@ func (f *fixture) do(t *testing.T, role, method, path string, body any, headers 
 	}
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)
-	if rec.Code < 300 && strings.HasPrefix(path, "/api/") {
-		f.contract.Check(t, method, path, rec.Code, rec.Body.Bytes())
+	if strings.HasPrefix(path, "/api/") {
+		f.own.check(t, method, path, rec.Code, rec.Body.Bytes())
+		if rec.Code < 300 {
+			f.contract.Check(t, method, path, rec.Code, rec.Body.Bytes())
+		}
 	}
 	return response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
 }
