@@ -12,10 +12,12 @@ import (
 // SagaUnavailableError means the saga engine could not start the publication; the offering is DRAFT again.
 type SagaUnavailableError struct{ Cause error }
 
+// Error implements error.
 func (e *SagaUnavailableError) Error() string {
 	return "the publication saga could not be started, the offering is back in DRAFT: " + e.Cause.Error()
 }
 
+// Unwrap returns the cause.
 func (e *SagaUnavailableError) Unwrap() error { return e.Cause }
 
 // Publish checks the preconditions against the local replicas, moves the offering to PUBLISHING under a new
@@ -49,6 +51,7 @@ func (s *Service) Publish(ctx context.Context, id uuid.UUID) (domain.Offering, e
 	return o, nil
 }
 
+// startPublication implements app.Tx.
 func (s *Service) startPublication(ctx context.Context, id, sagaID uuid.UUID) (domain.Offering, error) {
 	var out domain.Offering
 	err := s.store.InTx(ctx, func(ctx context.Context, tx Tx) error {

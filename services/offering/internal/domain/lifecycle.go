@@ -60,6 +60,7 @@ type TransitionError struct {
 	From   Status
 }
 
+// Error implements error.
 func (e *TransitionError) Error() string {
 	switch e.Action {
 	case "update", "delete":
@@ -72,6 +73,7 @@ func (e *TransitionError) Error() string {
 // PreconditionError lists why an offering cannot be published, each problem with the field it concerns.
 type PreconditionError struct{ Problems []FieldProblem }
 
+// Error implements error.
 func (e *PreconditionError) Error() string {
 	msg := "offering cannot be published:"
 	for i, p := range e.Problems {
@@ -88,6 +90,7 @@ type SagaMismatchError struct {
 	Want, Got string
 }
 
+// Error implements error.
 func (e *SagaMismatchError) Error() string {
 	return fmt.Sprintf("saga %s is not the offering's current saga %q", e.Got, e.Want)
 }

@@ -24,6 +24,7 @@ type FieldProblem struct{ Field, Message string }
 // ValidationError lists every invalid field of one input.
 type ValidationError struct{ Problems []FieldProblem }
 
+// Error implements error.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
@@ -131,6 +132,7 @@ func New(id uuid.UUID, c Content, now time.Time) Offering {
 	return Offering{ID: id, Content: c, Status: Draft, Version: 1, CreatedAt: now, UpdatedAt: now}
 }
 
+// move implements app.Tx.
 func (o *Offering) move(action string, to Status, now time.Time) error {
 	if !CanTransition(o.Status, to) {
 		return &TransitionError{Action: action, From: o.Status}
@@ -212,6 +214,7 @@ func (o *Offering) StartPublication(sagaID uuid.UUID, refs References, now time.
 	return nil
 }
 
+// checkSaga implements app.Tx.
 func (o Offering) checkSaga(sagaID uuid.UUID) error {
 	if !o.SagaID.Valid || o.SagaID.UUID != sagaID {
 		want := ""

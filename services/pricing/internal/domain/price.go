@@ -51,6 +51,7 @@ type FieldProblem struct{ Field, Message string }
 // ValidationError lists every invalid field of one input.
 type ValidationError struct{ Problems []FieldProblem }
 
+// Error implements error.
 func (e *ValidationError) Error() string {
 	parts := make([]string, len(e.Problems))
 	for i, p := range e.Problems {
@@ -59,10 +60,12 @@ func (e *ValidationError) Error() string {
 	return "invalid price: " + strings.Join(parts, "; ")
 }
 
+// add implements app.Tx.
 func (e *ValidationError) add(field, msg string) {
 	e.Problems = append(e.Problems, FieldProblem{field, msg})
 }
 
+// orNil implements app.Tx.
 func (e *ValidationError) orNil() error {
 	if len(e.Problems) == 0 {
 		return nil
@@ -76,6 +79,7 @@ type LockedError struct {
 	SagaIDs []uuid.UUID
 }
 
+// Error implements error.
 func (e *LockedError) Error() string {
 	ids := make([]string, len(e.SagaIDs))
 	for i, s := range e.SagaIDs {
@@ -87,6 +91,7 @@ func (e *LockedError) Error() string {
 // MissingPricesError names the prices of a lock request that do not exist.
 type MissingPricesError struct{ IDs []uuid.UUID }
 
+// Error implements error.
 func (e *MissingPricesError) Error() string {
 	ids := make([]string, len(e.IDs))
 	for i, s := range e.IDs {
@@ -183,6 +188,7 @@ func (p Price) LockedBy() (uuid.UUID, bool) {
 	return p.Holds[0].SagaID, true
 }
 
+// lockedError implements app.Tx.
 func (p Price) lockedError() error {
 	if !p.Locked() {
 		return nil

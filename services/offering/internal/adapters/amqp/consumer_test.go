@@ -60,7 +60,9 @@ func TestReplicasFollowPriceAndSpecificationEvents(t *testing.T) {
 
 	done := make(chan error, 2)
 	go func() { done <- amqp.NewConsumer(mq.Conn, mq.Topology, svc, log).Run(ctx) }()
-	go func() { done <- outbox.NewRelay(pool, mq.Conn, outbox.RelayConfig{Topology: mq.Topology}, log).Run(ctx) }()
+	go func() {
+		done <- outbox.NewRelay(pool, mq.Conn, outbox.RelayConfig{Topology: mq.Topology}, log).Run(ctx)
+	}()
 	t.Cleanup(func() {
 		cancel()
 		for range 2 {

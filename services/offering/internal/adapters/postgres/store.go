@@ -129,11 +129,13 @@ func texts(ids []uuid.UUID) []string {
 // txn implements app.Tx on one pgx transaction.
 type txn struct{ tx pgx.Tx }
 
+// Lock implements app.Tx.
 func (t txn) Lock(ctx context.Context, id uuid.UUID) (domain.Offering, error) {
 	rows, err := t.tx.Query(ctx, selectOffering+` WHERE id = $1 FOR UPDATE`, id)
 	return one(rows, err)
 }
 
+// Insert implements app.Tx.
 func (t txn) Insert(ctx context.Context, o domain.Offering) error {
 	_, err := t.tx.Exec(ctx, `INSERT INTO offerings (id, name, description, specification_ids, pricing_ids,
 		sales_channels, lifecycle_status, version, saga_id, process_instance_key, failure_reason, created_at, updated_at,
@@ -148,6 +150,7 @@ func (t txn) Insert(ctx context.Context, o domain.Offering) error {
 	return nil
 }
 
+// Save implements app.Tx.
 func (t txn) Save(ctx context.Context, o domain.Offering) error {
 	tag, err := t.tx.Exec(ctx, `UPDATE offerings SET name = $2, description = $3, specification_ids = $4::uuid[],
 		pricing_ids = $5::uuid[], sales_channels = $6, lifecycle_status = $7, version = $8, saga_id = $9,
@@ -171,6 +174,7 @@ func channels(c []string) []string {
 	return c
 }
 
+// Remove implements app.Tx.
 func (t txn) Remove(ctx context.Context, o domain.Offering) error {
 	if _, err := t.tx.Exec(ctx, `DELETE FROM offerings WHERE id = $1`, o.ID); err != nil {
 		return fmt.Errorf("delete offering: %w", err)
@@ -178,6 +182,7 @@ func (t txn) Remove(ctx context.Context, o domain.Offering) error {
 	return nil
 }
 
+// Emit implements app.Tx.
 func (t txn) Emit(ctx context.Context, eventType string, o domain.Offering) error {
 	err := outbox.Add(ctx, t.tx, outbox.Event{
 		Topic: messaging.TopicOfferings, EventType: eventType, EntityID: o.ID.String(), EntityVersion: o.Version,
@@ -189,6 +194,7 @@ func (t txn) Emit(ctx context.Context, eventType string, o domain.Offering) erro
 	return nil
 }
 
+// References implements app.Tx.
 func (t txn) References(ctx context.Context, priceIDs, specIDs []uuid.UUID) (domain.References, error) {
 	refs := domain.References{KnownPrices: map[uuid.UUID]bool{}, KnownSpecifications: map[uuid.UUID]bool{}}
 	for table, ids := range map[string][]uuid.UUID{"known_prices": priceIDs, "known_specifications": specIDs} {
@@ -216,6 +222,7 @@ func (t txn) References(ctx context.Context, priceIDs, specIDs []uuid.UUID) (dom
 	return refs, nil
 }
 
+// ApplyReplica implements app.Tx.
 func (t txn) ApplyReplica(ctx context.Context, kind app.ReplicaKind, id uuid.UUID, version int64, deleted bool) error {
 	var table string
 	switch kind {
@@ -236,6 +243,7 @@ func (t txn) ApplyReplica(ctx context.Context, kind app.ReplicaKind, id uuid.UUI
 	return nil
 }
 
+// MarkProcessed implements app.Tx.
 func (t txn) MarkProcessed(ctx context.Context, group, eventID string) (bool, error) {
 	done, err := pgidempotency.MarkInTx(ctx, t.tx, group, eventID)
 	if err != nil {

@@ -20,7 +20,9 @@ import (
 
 type okStarter struct{}
 
-func (okStarter) StartPublication(context.Context, app.PublicationStart) (int64, error) { return 7, nil }
+func (okStarter) StartPublication(context.Context, app.PublicationStart) (int64, error) {
+	return 7, nil
+}
 
 // publishing returns a service and an offering in PUBLISHING with its saga id.
 func publishing(t *testing.T, starter app.SagaStarter) (*app.Service, domain.Offering) {

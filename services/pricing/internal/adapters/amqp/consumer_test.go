@@ -49,7 +49,9 @@ func TestOfferingRetiredOverRabbitMQReleasesHoldsAndPriceEventsArePublished(t *t
 	collected := mq.Collect(messaging.TopicPricing)
 
 	done := make(chan error, 2)
-	go func() { done <- outbox.NewRelay(pool, mq.Conn, outbox.RelayConfig{Topology: mq.Topology}, log).Run(ctx) }()
+	go func() {
+		done <- outbox.NewRelay(pool, mq.Conn, outbox.RelayConfig{Topology: mq.Topology}, log).Run(ctx)
+	}()
 	go func() { done <- amqp.NewConsumer(mq.Conn, mq.Topology, svc, log).Run(ctx) }()
 	t.Cleanup(func() {
 		cancel()

@@ -118,16 +118,19 @@ func scanPrice(row pgx.CollectableRow) (domain.Price, error) {
 // txn implements app.Tx on one pgx transaction.
 type txn struct{ tx pgx.Tx }
 
+// LockPrices implements app.Tx.
 func (t txn) LockPrices(ctx context.Context, ids []uuid.UUID) ([]domain.Price, error) {
 	return load(ctx, t.tx, selectPrice+` WHERE id = ANY($1) ORDER BY id FOR UPDATE`, ids)
 }
 
+// LockHeld implements app.Tx.
 func (t txn) LockHeld(ctx context.Context, sagaID, offeringID uuid.NullUUID) ([]domain.Price, error) {
 	return load(ctx, t.tx, selectPrice+` WHERE id IN (SELECT price_id FROM price_holds
 		WHERE ($1::uuid IS NOT NULL AND saga_id = $1) OR ($2::uuid IS NOT NULL AND offering_id = $2))
 		ORDER BY id FOR UPDATE`, sagaID, offeringID)
 }
 
+// Insert implements app.Tx.
 func (t txn) Insert(ctx context.Context, p domain.Price) error {
 	_, err := t.tx.Exec(ctx, `INSERT INTO prices (id, name, value, unit, currency, version, created_at, updated_at)
 		VALUES ($1, $2, $3::numeric, $4, $5, $6, $7, $8)`,
@@ -138,6 +141,7 @@ func (t txn) Insert(ctx context.Context, p domain.Price) error {
 	return t.saveHolds(ctx, p)
 }
 
+// Save implements app.Tx.
 func (t txn) Save(ctx context.Context, p domain.Price) error {
 	tag, err := t.tx.Exec(ctx, `UPDATE prices SET name = $2, value = $3::numeric, unit = $4, currency = $5,
 		version = $6, updated_at = $7 WHERE id = $1`,
@@ -169,6 +173,7 @@ func (t txn) saveHolds(ctx context.Context, p domain.Price) error {
 	return nil
 }
 
+// Remove implements app.Tx.
 func (t txn) Remove(ctx context.Context, p domain.Price) error {
 	if _, err := t.tx.Exec(ctx, `DELETE FROM prices WHERE id = $1`, p.ID); err != nil {
 		return fmt.Errorf("delete price: %w", err)
@@ -176,6 +181,7 @@ func (t txn) Remove(ctx context.Context, p domain.Price) error {
 	return nil
 }
 
+// Emit implements app.Tx.
 func (t txn) Emit(ctx context.Context, eventType string, p domain.Price) error {
 	err := outbox.Add(ctx, t.tx, outbox.Event{
 		Topic: messaging.TopicPricing, EventType: eventType, EntityID: p.ID.String(), EntityVersion: p.Version,
@@ -187,6 +193,7 @@ func (t txn) Emit(ctx context.Context, eventType string, p domain.Price) error {
 	return nil
 }
 
+// MarkProcessed implements app.Tx.
 func (t txn) MarkProcessed(ctx context.Context, group, eventID string) (bool, error) {
 	done, err := pgidempotency.MarkInTx(ctx, t.tx, group, eventID)
 	if err != nil {
