@@ -18,6 +18,47 @@ type staticToken string
 
 func (s staticToken) Token(context.Context) (string, error) { return string(s), nil }
 
+// rotatingToken hands out "old" until invalidated, then "new".
+type rotatingToken struct{ invalidated bool }
+
+func (r *rotatingToken) Token(context.Context) (string, error) {
+	if r.invalidated {
+		return "new", nil
+	}
+	return "old", nil
+}
+
+func (r *rotatingToken) Invalidate() { r.invalidated = true }
+
+func TestLookupRetriesOnceWithAFreshTokenAfter401(t *testing.T) {
+	t.Parallel()
+	id := uuid.New()
+	calls := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if r.Header.Get("Authorization") != "Bearer new" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"id": id, "name": "Speed", "value": "1", "unit_of_measure": "Mbps", "version": 1})
+	}))
+	t.Cleanup(srv.Close)
+	client, err := characteristicclient.New(srv.URL, &rotatingToken{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, found, err := client.Lookup(context.Background(), id); err != nil || !found || calls != 2 {
+		t.Fatalf("found=%v err=%v calls=%d, want found after 2 calls", found, err, calls)
+	}
+	stuck, err := characteristicclient.New(srv.URL, staticToken("old"), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := stuck.Lookup(context.Background(), id); err == nil {
+		t.Fatal("a 401 with a token source that cannot refresh was not an error")
+	}
+}
+
 func TestLookup(t *testing.T) {
 	t.Parallel()
 	known := uuid.New()
