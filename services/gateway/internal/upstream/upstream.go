@@ -126,40 +126,46 @@ type Options struct {
 
 // New returns the upstream described by o.
 func New(o Options) *Upstream {
-	name, target, rt, cfg, decorate, onError, log := o.Name, o.Target, o.Transport, o.Config, o.Decorate, o.OnError, o.Log
-	cfg.setDefaults()
-	u := &Upstream{name: name, target: target, cfg: cfg, next: rt, log: log}
+	o.Config.setDefaults()
+	if o.Log == nil {
+		o.Log = slog.New(slog.DiscardHandler)
+	}
+	u := &Upstream{name: o.Name, target: o.Target, cfg: o.Config, next: o.Transport, log: o.Log}
 	u.breaker = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
-		Name:        name,
-		MaxRequests: cfg.HalfOpenRequests,
-		Timeout:     cfg.BreakerOpen,
-		ReadyToTrip: func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= cfg.BreakerFailures },
-		IsExcluded:  excluded,
-		OnStateChange: func(name string, from, to gobreaker.State) {
-			if to == gobreaker.StateOpen {
-				u.openedAt.Store(time.Now().UnixNano())
-			}
-			log.WarnContext(context.Background(), "circuit breaker state changed", "upstream", name, "from", from.String(), "to", to.String())
-		},
+		Name:          o.Name,
+		MaxRequests:   o.Config.HalfOpenRequests,
+		Timeout:       o.Config.BreakerOpen,
+		ReadyToTrip:   func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= o.Config.BreakerFailures },
+		IsExcluded:    excluded,
+		OnStateChange: u.stateChanged,
 	})
 	u.proxy = &httputil.ReverseProxy{
 		Rewrite: func(pr *httputil.ProxyRequest) {
 			if o.StripPrefix != "" {
 				stripPrefix(pr.Out.URL, o.StripPrefix)
 			}
-			pr.SetURL(target)
+			pr.SetURL(o.Target)
 			pr.SetXForwarded()
-			if decorate != nil {
-				decorate(pr.In, pr.Out)
+			if o.Decorate != nil {
+				o.Decorate(pr.In, pr.Out)
 			}
 		},
 		Transport:      u,
 		BufferPool:     bufferPool{},
 		ModifyResponse: dropDuplicatedHeaders,
-		ErrorHandler:   onError,
-		ErrorLog:       slog.NewLogLogger(log.Handler(), slog.LevelDebug),
+		ErrorHandler:   o.OnError,
+		ErrorLog:       slog.NewLogLogger(o.Log.Handler(), slog.LevelDebug),
 	}
 	return u
+}
+
+// stateChanged records when the breaker opened (for Retry-After) and logs every transition.
+func (u *Upstream) stateChanged(name string, from, to gobreaker.State) {
+	if to == gobreaker.StateOpen {
+		u.openedAt.Store(time.Now().UnixNano())
+	}
+	u.log.WarnContext(context.Background(), "circuit breaker state changed",
+		"upstream", name, "from", from.String(), "to", to.String())
 }
 
 // Name returns the upstream's name.
@@ -171,7 +177,7 @@ func (u *Upstream) Target() *url.URL { return u.target }
 // State returns the breaker state: "closed", "half-open" or "open".
 func (u *Upstream) State() string { return u.breaker.State().String() }
 
-// ServeHTTP forwards r to the upstream, path and query unchanged.
+// ServeHTTP forwards r to the upstream: path (minus StripPrefix) and query unchanged.
 func (u *Upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.proxy.ServeHTTP(w, r) }
 
 // RoundTrip sends one outbound request through the breaker. Upstream 4xx responses count as
