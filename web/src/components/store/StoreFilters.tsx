@@ -43,7 +43,7 @@ export function StoreFilters({ query, text, onText, onChange, onReset, facets }:
           Keyword
         </label>
         <div className="relative">
-          <Icon name="search" className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 text-slate-500" />
+          <Icon name="search" className="pointer-events-none absolute top-1/2 left-3 h-4 w-4 -translate-y-1/2 text-slate-500" />
           <input id="store-q" type="search" placeholder="Search offerings…" value={text} onChange={(e) => onText(e.target.value)} className={cn(inputClass, "border-slate-200 pl-9")} />
         </div>
       </div>

@@ -60,7 +60,7 @@ export function StoreView({ debounceMs = SEARCH_DEBOUNCE_MS }: { debounceMs?: nu
         subtitle="Discover our latest telecommunication products"
         aside={
           <p className="rounded-xl border border-slate-200 bg-white px-4 py-2 text-xs font-bold tracking-wider text-slate-700 uppercase" aria-live="polite" data-testid="result-count">
-            {data ? `Showing ${shown ? `${from}–${from + shown - 1}` : 0} of ${total} results` : "Searching…"}
+            {data ? `Showing ${shown ? `${from}–${from + shown - 1}` : 0} of ${total} results` : result.error ? "No results" : "Searching…"}
           </p>
         }
       />
@@ -68,7 +68,7 @@ export function StoreView({ debounceMs = SEARCH_DEBOUNCE_MS }: { debounceMs?: nu
         <StoreFilters query={query} text={text} onText={setText} onChange={change} onReset={reset} facets={data?.facets ?? null} />
         <section aria-label="Results" aria-busy={result.loading || undefined} className="flex flex-col gap-4">
           <div className="flex justify-end">
-            <label className="flex items-center gap-2 text-sm font-semibold text-slate-700">
+            <label className="flex items-center gap-2 text-sm font-semibold whitespace-nowrap text-slate-700">
               Sort by
               <select className={`${inputClass} w-auto border-slate-200 bg-white py-2`} value={query.sort} onChange={(e) => change({ sort: e.target.value })}>
                 {SORTS.map((s) => (

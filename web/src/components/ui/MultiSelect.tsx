@@ -44,6 +44,10 @@ export function MultiSelect({ label, options, value, onChange, placeholder = "Se
 
   const toggle = (v: string) => {
     onChange(value.includes(v) ? value.filter((x) => x !== v) : [...value, v]);
+    if (query) {
+      setQuery("");
+      setActive(0);
+    }
   };
 
   const onKey = (e: KeyboardEvent<HTMLInputElement>) => {
