@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -95,6 +96,10 @@ func TestCreateOffering(t *testing.T) {
 	})
 	t.Run("without a token the answer is 401", func(t *testing.T) {
 		expectError(t, e.do(http.MethodPost, "/api/v1/offerings", "", map[string]any{"name": "x"}), http.StatusUnauthorized, "UNAUTHORIZED")
+	})
+	t.Run("a body over the limit is 413", func(t *testing.T) {
+		big := `{"name":"` + strings.Repeat("a", 2<<20) + `"}`
+		expectError(t, e.do(http.MethodPost, "/api/v1/offerings", admin, big), http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE")
 	})
 	invalid := []struct {
 		name   string

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/uuid"
@@ -73,6 +74,11 @@ func TestCreatePrice(t *testing.T) {
 		for _, role := range []string{user, service} {
 			expectError(t, e.do(http.MethodPost, "/api/v1/prices", role, body("x", 1)), http.StatusForbidden, "FORBIDDEN")
 		}
+	})
+
+	t.Run("a body over the limit is 413", func(t *testing.T) {
+		big := `{"name":"` + strings.Repeat("a", 2<<20) + `","value":1,"unit":"u","currency":"USD"}`
+		expectError(t, e.do(http.MethodPost, "/api/v1/prices", admin, big), http.StatusRequestEntityTooLarge, "PAYLOAD_TOO_LARGE")
 	})
 
 	invalid := []struct {
