@@ -106,6 +106,7 @@ type Upstream struct {
 	openedAt atomic.Int64 // unix nanoseconds of the last transition to open
 	proxy    *httputil.ReverseProxy
 	log      *slog.Logger
+	counts   counters
 }
 
 // Options describe one upstream.
@@ -130,7 +131,9 @@ func New(o Options) *Upstream {
 	if o.Log == nil {
 		o.Log = slog.New(slog.DiscardHandler)
 	}
-	u := &Upstream{name: o.Name, target: o.Target, cfg: o.Config, next: o.Transport, log: o.Log}
+	u := &Upstream{name: o.Name, target: o.Target, cfg: o.Config, next: o.Transport, log: o.Log,
+		counts: newCounters(o.Name)}
+	breakerState.WithLabelValues(o.Name).Set(0)
 	u.breaker = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
 		Name:          o.Name,
 		MaxRequests:   o.Config.HalfOpenRequests,
@@ -164,6 +167,7 @@ func (u *Upstream) stateChanged(name string, from, to gobreaker.State) {
 	if to == gobreaker.StateOpen {
 		u.openedAt.Store(time.Now().UnixNano())
 	}
+	breakerState.WithLabelValues(name).Set(stateValue(to))
 	u.log.WarnContext(context.Background(), "circuit breaker state changed",
 		"upstream", name, "from", from.String(), "to", to.String())
 }
@@ -186,6 +190,7 @@ func (u *Upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 	done, err := u.breaker.Allow()
 	if err != nil {
 		if isBreakerRefusal(err) {
+			u.counts[outcomeRejected].Inc()
 			return nil, &UnavailableError{Upstream: u.name, RetryAfter: u.retryAfter(), BreakerOpen: true, Cause: err}
 		}
 		return nil, fmt.Errorf("%s breaker: %w", u.name, err)
@@ -194,20 +199,29 @@ func (u *Upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 	switch {
 	case err != nil && clientGone(req, err):
 		done(errClientGone)
+		u.counts[outcomeAborted].Inc()
 		return nil, err
 	case err != nil && isBodyTooLarge(err):
 		done(err)
+		u.counts[outcomeAborted].Inc()
 		return nil, err
 	case err != nil:
 		done(err)
 		if isDialError(err) || !isTimeout(err) {
+			u.counts[outcomeUnavailable].Inc()
 			return nil, &UnavailableError{Upstream: u.name, RetryAfter: u.retryAfter(), Cause: err}
 		}
+		u.counts[outcomeTimeout].Inc()
 		return nil, &TimeoutError{Upstream: u.name, After: u.cfg.ResponseTimeout, Cause: err}
 	case resp.StatusCode >= 500:
 		done(errServerError)
+		u.counts[outcomeServerError].Inc()
+	case resp.StatusCode >= 400:
+		done(nil)
+		u.counts[outcomeClientError].Inc()
 	default:
 		done(nil)
+		u.counts[outcomeOK].Inc()
 	}
 	return resp, nil
 }

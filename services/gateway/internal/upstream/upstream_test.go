@@ -13,6 +13,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/prometheus/client_golang/prometheus/testutil"
 )
 
 // scriptedTransport fails the first failures attempts with err, then answers status.
@@ -157,5 +159,24 @@ func TestStripPrefix(t *testing.T) {
 				t.Fatalf("got %q %q", u.Path, u.RawPath)
 			}
 		})
+	}
+}
+
+func TestOutcomesAndBreakerStateAreExported(t *testing.T) {
+	t.Parallel()
+	target, _ := url.Parse("http://metrics.invalid")
+	u := New(Options{Name: "metrics-test", Target: target, Transport: &scriptedTransport{failures: 1000, err: dialRefused},
+		Config: Config{Retries: 0, BreakerOpen: time.Minute}})
+	for range 4 {
+		_, _ = u.RoundTrip(httptest.NewRequest(http.MethodGet, "http://metrics.invalid/x", nil))
+	}
+	if got := testutil.ToFloat64(requestsTotal.WithLabelValues("metrics-test", outcomeUnavailable)); got != 3 {
+		t.Fatalf("unavailable = %v, want 3", got)
+	}
+	if got := testutil.ToFloat64(requestsTotal.WithLabelValues("metrics-test", outcomeRejected)); got != 1 {
+		t.Fatalf("rejected = %v, want 1", got)
+	}
+	if got := testutil.ToFloat64(breakerState.WithLabelValues("metrics-test")); got != 2 {
+		t.Fatalf("breaker state = %v, want 2 (open)", got)
 	}
 }
