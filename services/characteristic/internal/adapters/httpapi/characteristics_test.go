@@ -2,7 +2,9 @@ package httpapi_test
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/uuid"
@@ -274,5 +276,35 @@ func TestDocumentsAreServed(t *testing.T) {
 	r = f.do("", http.MethodGet, "/docs", nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), "openapi.json") || strings.Contains(string(r.Body), "https://") {
 		t.Fatalf("docs: status %d, self-contained page expected", r.Status)
+	}
+}
+
+func TestConcurrentUpdatesWithTheSameIfMatchLetExactlyOneWin(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, nil)
+	speed := f.create("Speed", "100", "Mbps")
+	const writers = 8
+	statuses := make(chan int, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r := f.do("ADMIN", http.MethodPut, "/api/v1/characteristics/"+speed.ID,
+				map[string]any{"value": strconv.Itoa(200 + i)}, "If-Match", `"1"`)
+			statuses <- r.Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	counts := map[int]int{}
+	for s := range statuses {
+		counts[s]++
+	}
+	if counts[http.StatusOK] != 1 || counts[http.StatusPreconditionFailed] != writers-1 {
+		t.Fatalf("statuses = %v, want one 200 and %d × 412", counts, writers-1)
+	}
+	if events := f.outboxEvents(speed.ID); len(events) != 2 || events[1].EntityVersion != 2 {
+		t.Fatalf("outbox = %+v, want Created v1 and one Updated v2", events)
 	}
 }
