@@ -219,9 +219,11 @@ func TestUpdateAndDeleteOffering(t *testing.T) {
 	})
 	t.Run("a DRAFT is deleted with 204 and OfferingDeleted", func(t *testing.T) {
 		o := e.create(map[string]any{"name": "Bye"})
-		if r := e.do(http.MethodDelete, "/api/v1/offerings/"+o.ID, user, nil); r.Status != http.StatusNoContent {
+		r := e.do(http.MethodDelete, "/api/v1/offerings/"+o.ID, user, nil)
+		if r.Status != http.StatusNoContent {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
+		checkContract(t, http.MethodDelete, "/api/v1/offerings/{offering_id}", r)
 		if ev := e.outboxEvents(o.ID); !slices.Equal(ev, []string{"OfferingCreated:1", "OfferingDeleted:2"}) {
 			t.Fatalf("outbox %v", ev)
 		}

@@ -195,9 +195,11 @@ func TestUpdateAndDeletePrice(t *testing.T) {
 	})
 	t.Run("a delete answers 204, records PriceDeleted with the next version, then 404", func(t *testing.T) {
 		p := e.create("Gone", 1)
-		if r := e.do(http.MethodDelete, "/api/v1/prices/"+p.ID, admin, nil); r.Status != http.StatusNoContent {
+		r := e.do(http.MethodDelete, "/api/v1/prices/"+p.ID, admin, nil)
+		if r.Status != http.StatusNoContent {
 			t.Fatalf("%d %s", r.Status, r.Body)
 		}
+		checkContract(t, http.MethodDelete, "/api/v1/prices/{price_id}", r)
 		if ev := e.outboxEvents(p.ID); !slices.Equal(ev, []string{"PriceCreated:1", "PriceDeleted:2"}) {
 			t.Fatalf("outbox %v", ev)
 		}
