@@ -27,6 +27,9 @@ import (
 
 func main() { lifecycle.Main(httpapi.ServiceName, run) }
 
+// knownParts are the values RUN_PARTS may list.
+var knownParts = []string{"api", "consumers", "workers"}
+
 // config is everything the service reads from the environment.
 type config struct {
 	HTTPAddr       string
@@ -37,8 +40,9 @@ type config struct {
 	Verifier       auth.VerifierConfig
 }
 
-func loadConfig() (config, error) {
-	env := envconfig.New(nil)
+// loadConfig reads the configuration through env (envconfig.New(nil) reads the process
+// environment); every bad value is reported at once.
+func loadConfig(env *envconfig.Reader) (config, error) {
 	cfg := config{
 		HTTPAddr:       env.String("HTTP_ADDR", ":8002"),
 		DatabaseURL:    env.String("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/characteristic_db?sslmode=disable"),
@@ -47,6 +51,10 @@ func loadConfig() (config, error) {
 		Parts:          env.List("RUN_PARTS", []string{"api", "consumers", "workers"}),
 		Verifier:       auth.ConfigFromEnv(env),
 	}
+	for _, part := range cfg.Parts {
+		env.Check(slices.Contains(knownParts, part), "RUN_PARTS", "unknown part "+part+" (want api, consumers, workers)")
+	}
+	env.Check(len(cfg.Parts) > 0, "RUN_PARTS", "names no part")
 	if err := env.Err(); err != nil {
 		return config{}, fmt.Errorf("config: %w", err)
 	}
@@ -54,7 +62,7 @@ func loadConfig() (config, error) {
 }
 
 func run(ctx context.Context, log *slog.Logger) error {
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(envconfig.New(nil))
 	if err != nil {
 		return err
 	}

@@ -30,6 +30,9 @@ import (
 
 func main() { lifecycle.Main(httpapi.ServiceName, run) }
 
+// knownParts are the values RUN_PARTS may list.
+var knownParts = []string{"api", "consumers", "workers"}
+
 // config is everything the service reads from the environment.
 type config struct {
 	HTTPAddr          string
@@ -45,8 +48,9 @@ type config struct {
 	ZeebeAddress      string
 }
 
-func loadConfig() (config, error) {
-	env := envconfig.New(nil)
+// loadConfig reads the configuration through env (envconfig.New(nil) reads the process
+// environment); every bad value is reported at once.
+func loadConfig(env *envconfig.Reader) (config, error) {
 	cfg := config{
 		HTTPAddr:          env.String("HTTP_ADDR", ":8003"),
 		DatabaseURL:       env.String("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/specification_db?sslmode=disable"),
@@ -60,6 +64,10 @@ func loadConfig() (config, error) {
 		CharacteristicURL: env.String("CHARACTERISTIC_URL", "http://127.0.0.1:8002"),
 		ZeebeAddress:      env.String("ZEEBE_ADDRESS", "127.0.0.1:26500"),
 	}
+	for _, part := range cfg.Parts {
+		env.Check(slices.Contains(knownParts, part), "RUN_PARTS", "unknown part "+part+" (want api, consumers, workers)")
+	}
+	env.Check(len(cfg.Parts) > 0, "RUN_PARTS", "names no part")
 	if err := env.Err(); err != nil {
 		return config{}, fmt.Errorf("config: %w", err)
 	}
@@ -67,7 +75,7 @@ func loadConfig() (config, error) {
 }
 
 func run(ctx context.Context, log *slog.Logger) error {
-	cfg, err := loadConfig()
+	cfg, err := loadConfig(envconfig.New(nil))
 	if err != nil {
 		return err
 	}
