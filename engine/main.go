@@ -28,7 +28,6 @@ import (
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
 	"github.com/tmfcatalog/platform/libs/chassis/lifecycle"
 	"github.com/tmfcatalog/platform/libs/chassis/pgdb"
-	"github.com/tmfcatalog/platform/migrations"
 )
 
 const service = "saga-engine"
@@ -43,6 +42,7 @@ type config struct {
 	DeployDir   string
 	AutoDeploy  bool
 	CORSOrigins []string
+	MaxConns    int32
 }
 
 func loadConfig(env *envconfig.Reader) (config, error) {
@@ -53,6 +53,7 @@ func loadConfig(env *envconfig.Reader) (config, error) {
 		DeployDir:   env.String("DEPLOY_DIR", ""),
 		AutoDeploy:  env.Bool("AUTO_DEPLOY", true),
 		CORSOrigins: env.List("OPS_CORS_ORIGINS", []string{"*"}),
+		MaxConns:    int32(env.Int("DB_MAX_CONNS", engine.DefaultMaxConns)),
 	}
 	return c, env.Err()
 }
@@ -63,11 +64,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	log.InfoContext(ctx, "config", "grpc_addr", cfg.GRPCAddr, "ops_addr", cfg.OpsAddr, "deploy_dir", cfg.DeployDir, "auto_deploy", cfg.AutoDeploy)
-	fsys, err := migrations.For("engine")
-	if err != nil {
-		return err
-	}
-	pool, err := pgdb.Open(ctx, cfg.DatabaseURL, fsys)
+	pool, err := engine.OpenDatabase(ctx, cfg.DatabaseURL, cfg.MaxConns)
 	if err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}

@@ -66,13 +66,24 @@ type txn struct {
 // begin locks the instance row (always the first lock a command takes, so commands on one
 // instance serialize and cannot deadlock) and loads its definition.
 func (e *Engine) begin(ctx context.Context, tx pgx.Tx, fx *effects, instKey int64) (*txn, error) {
+	return e.beginWhere(ctx, tx, fx, `key = $1`, instKey, fmt.Sprintf("process instance %d", instKey))
+}
+
+// beginOwnerOf locks the process instance that owns the row key of table (one round trip).
+func (e *Engine) beginOwnerOf(ctx context.Context, tx pgx.Tx, fx *effects, table string, key int64) (*txn, error) {
+	return e.beginWhere(ctx, tx, fx, `key = (SELECT instance_key FROM `+table+` WHERE key = $1)`, key,
+		fmt.Sprintf("%s %d", strings.TrimSuffix(table, "s"), key))
+}
+
+func (e *Engine) beginWhere(ctx context.Context, tx pgx.Tx, fx *effects, where string, arg int64, what string) (*txn, error) {
 	inst := &instance{}
 	err := tx.QueryRow(ctx, `SELECT key, definition_key, bpmn_process_id, version, state, started_at
-		FROM process_instances WHERE key = $1 FOR UPDATE`, instKey).
+		FROM process_instances WHERE `+where+` FOR UPDATE`, arg).
 		Scan(&inst.key, &inst.defKey, &inst.processID, &inst.version, &inst.state, &inst.startedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, fmt.Errorf("process instance %d: %w", instKey, ErrNotFound)
+		return nil, fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
+	instKey := inst.key
 	if err != nil {
 		return nil, fmt.Errorf("lock process instance %d: %w", instKey, err)
 	}
@@ -136,12 +147,56 @@ func (t *txn) activate(ctx context.Context, el *model.Element, scopeKey int64) e
 		return fmt.Errorf("process instance %d: more than %d steps without a wait state (endless loop?)", t.inst.key, maxStepsPerTransaction)
 	}
 	ei := elemInst{elementID: el.ID, scopeKey: scopeKey, state: stateActive}
+	switch {
+	case el.Kind == model.ServiceTask && !hasTimers(t.def, el):
+		// Fast path: element instance and job in one statement.
+		err := t.tx.QueryRow(ctx, `WITH ei AS (
+				INSERT INTO element_instances (instance_key, element_id, element_type, scope_key, state)
+				VALUES ($1, $2, $3, $4, 'ACTIVE') RETURNING key)
+			INSERT INTO jobs (instance_key, element_instance_key, element_id, type, retries, state, custom_headers)
+			SELECT $1, ei.key, $2, $5, $6, 'ACTIVATABLE', $7::jsonb FROM ei RETURNING element_instance_key`,
+			t.inst.key, el.ID, string(el.Kind), scopeKey, el.JobType, el.Retries, headersJSON(el)).Scan(&ei.key)
+		if err != nil {
+			return fmt.Errorf("activate %s: %w", el.ID, err)
+		}
+		t.fx.job(el.JobType)
+		return nil
+	case (el.Kind == model.StartEvent || el.Kind == model.BoundaryEvent) && len(el.Outputs) == 0, el.Kind == model.EndEvent:
+		// Pass-through events: recorded already completed.
+		err := t.tx.QueryRow(ctx, `INSERT INTO element_instances (instance_key, element_id, element_type, scope_key, state, ended_at)
+			VALUES ($1, $2, $3, $4, 'COMPLETED', clock_timestamp()) RETURNING key`, t.inst.key, el.ID, string(el.Kind), scopeKey).Scan(&ei.key)
+		if err != nil {
+			return fmt.Errorf("activate %s: %w", el.ID, err)
+		}
+		if el.Kind == model.EndEvent {
+			return t.completeScope(ctx, scopeKey, el)
+		}
+		return t.follow(ctx, el, ei)
+	}
 	err := t.tx.QueryRow(ctx, `INSERT INTO element_instances (instance_key, element_id, element_type, scope_key, state)
 		VALUES ($1, $2, $3, $4, 'ACTIVE') RETURNING key`, t.inst.key, el.ID, string(el.Kind), scopeKey).Scan(&ei.key)
 	if err != nil {
 		return fmt.Errorf("activate %s: %w", el.ID, err)
 	}
 	return t.enter(ctx, el, ei)
+}
+
+// hasTimers reports whether el has timer boundary events.
+func hasTimers(d *model.Definition, el *model.Element) bool {
+	for _, b := range el.Boundaries {
+		if d.Element(b).Timer != nil {
+			return true
+		}
+	}
+	return false
+}
+
+func headersJSON(el *model.Element) string {
+	if len(el.Headers) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(el.Headers)
+	return string(b)
 }
 
 // enter runs an active element until it waits or leaves.
@@ -158,13 +213,8 @@ func (t *txn) enter(ctx context.Context, el *model.Element, ei elemInst) error {
 		if ok, err := t.armTimers(ctx, el, ei); err != nil || !ok {
 			return err
 		}
-		headers := "{}"
-		if len(el.Headers) > 0 {
-			b, _ := json.Marshal(el.Headers)
-			headers = string(b)
-		}
 		if _, err := t.tx.Exec(ctx, `INSERT INTO jobs (instance_key, element_instance_key, element_id, type, retries, state, custom_headers)
-			VALUES ($1, $2, $3, $4, $5, 'ACTIVATABLE', $6::jsonb)`, t.inst.key, ei.key, el.ID, el.JobType, el.Retries, headers); err != nil {
+			VALUES ($1, $2, $3, $4, $5, 'ACTIVATABLE', $6::jsonb)`, t.inst.key, ei.key, el.ID, el.JobType, el.Retries, headersJSON(el)); err != nil {
 			return fmt.Errorf("create job for %s: %w", el.ID, err)
 		}
 		t.fx.job(el.JobType)
@@ -263,9 +313,16 @@ func (t *txn) leave(ctx context.Context, el *model.Element, ei elemInst) error {
 	if err := t.markEnded(ctx, ei.key, stateCompleted); err != nil {
 		return err
 	}
-	if _, err := t.tx.Exec(ctx, `UPDATE timers SET state = 'CANCELED' WHERE element_instance_key = $1 AND state = 'ACTIVE'`, ei.key); err != nil {
-		return fmt.Errorf("cancel timers of %s: %w", el.ID, err)
+	if hasTimers(t.def, el) {
+		if _, err := t.tx.Exec(ctx, `UPDATE timers SET state = 'CANCELED' WHERE element_instance_key = $1 AND state = 'ACTIVE'`, ei.key); err != nil {
+			return fmt.Errorf("cancel timers of %s: %w", el.ID, err)
+		}
 	}
+	return t.follow(ctx, el, ei)
+}
+
+// follow takes el's outgoing flow, or ends the scope when there is none.
+func (t *txn) follow(ctx context.Context, el *model.Element, ei elemInst) error {
 	if len(el.Outgoing) == 0 {
 		return t.completeScope(ctx, ei.scopeKey, el)
 	}

@@ -2,7 +2,6 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
@@ -13,16 +12,8 @@ import (
 // incident re-runs the element (after variables were fixed with SetVariables). With
 // retryJob, a job incident first gets its job's retries set to 1 if they are exhausted.
 func (e *Engine) ResolveIncident(ctx context.Context, incidentKey int64, retryJob bool) error {
-	var instKey int64
-	err := e.pool.QueryRow(ctx, `SELECT instance_key FROM incidents WHERE key = $1`, incidentKey).Scan(&instKey)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return fmt.Errorf("incident %d: %w", incidentKey, ErrNotFound)
-	}
-	if err != nil {
-		return fmt.Errorf("find incident %d: %w", incidentKey, err)
-	}
 	return e.inTx(ctx, func(tx pgx.Tx, fx *effects) error {
-		t, err := e.begin(ctx, tx, fx, instKey)
+		t, err := e.beginOwnerOf(ctx, tx, fx, "incidents", incidentKey)
 		if err != nil {
 			return err
 		}

@@ -91,68 +91,35 @@ func (e *Engine) ActivateJobs(ctx context.Context, req ActivateRequest, send fun
 // claimJobs locks up to MaxJobs available jobs to the worker. SKIP LOCKED lets concurrent
 // pollers (and replicas) claim disjoint sets without waiting on each other.
 func (e *Engine) claimJobs(ctx context.Context, req ActivateRequest) ([]ActivatedJob, error) {
-	var jobs []ActivatedJob
-	err := pgx.BeginFunc(ctx, e.pool, func(tx pgx.Tx) error {
-		rows, err := tx.Query(ctx, `
-			WITH c AS (
-				SELECT key FROM jobs
-				WHERE type = $1 AND ((state = 'ACTIVATABLE' AND available_at <= now()) OR (state = 'ACTIVATED' AND deadline <= now()))
-				ORDER BY key LIMIT $2 FOR UPDATE SKIP LOCKED)
+	rows, err := e.pool.Query(ctx, `
+		WITH c AS (
+			SELECT key FROM jobs
+			WHERE type = $1 AND ((state = 'ACTIVATABLE' AND available_at <= now()) OR (state = 'ACTIVATED' AND deadline <= now()))
+			ORDER BY key LIMIT $2 FOR UPDATE SKIP LOCKED),
+		u AS (
 			UPDATE jobs j SET state = 'ACTIVATED', worker = $3, deadline = now() + $4 * interval '1 millisecond'
 			FROM c WHERE j.key = c.key
-			RETURNING j.key, j.instance_key, j.element_instance_key, j.element_id, j.retries, j.deadline, j.custom_headers::text`,
-			req.Type, req.MaxJobs, req.Worker, req.Timeout.Milliseconds())
-		if err != nil {
-			return fmt.Errorf("claim jobs: %w", err)
-		}
-		jobs, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (ActivatedJob, error) {
-			j := ActivatedJob{Type: req.Type, Worker: req.Worker}
-			err := r.Scan(&j.Key, &j.ProcessInstanceKey, &j.ElementInstanceKey, &j.ElementID, &j.Retries, &j.Deadline, &j.CustomHeaders)
-			return j, err
-		})
-		if err != nil || len(jobs) == 0 {
-			return err
-		}
-		keys := make([]int64, 0, len(jobs))
-		for _, j := range jobs {
-			keys = append(keys, j.ProcessInstanceKey)
-		}
-		type instRow struct {
-			defKey    int64
-			processID string
-			version   int32
-			vars      string
-		}
-		insts := map[int64]instRow{}
-		irows, err := tx.Query(ctx, `SELECT key, definition_key, bpmn_process_id, version, variables::text
-			FROM process_instances WHERE key = ANY($1)`, keys)
-		if err != nil {
-			return fmt.Errorf("load job variables: %w", err)
-		}
-		defer irows.Close()
-		for irows.Next() {
-			var k int64
-			var r instRow
-			if err := irows.Scan(&k, &r.defKey, &r.processID, &r.version, &r.vars); err != nil {
-				return fmt.Errorf("load job variables: %w", err)
-			}
-			insts[k] = r
-		}
-		if err := irows.Err(); err != nil {
-			return fmt.Errorf("load job variables: %w", err)
-		}
-		for i := range jobs {
-			r := insts[jobs[i].ProcessInstanceKey]
-			jobs[i].DefinitionKey, jobs[i].BPMNProcessID, jobs[i].Version = r.defKey, r.processID, r.version
-			jobs[i].Variables, err = filterVariables(r.vars, req.FetchVariables)
-			if err != nil {
-				return err
-			}
-		}
-		return nil
+			RETURNING j.key, j.instance_key, j.element_instance_key, j.element_id, j.retries, j.deadline, j.custom_headers)
+		SELECT u.key, u.instance_key, u.element_instance_key, u.element_id, u.retries, u.deadline, u.custom_headers::text,
+			i.definition_key, i.bpmn_process_id, i.version, i.variables::text
+		FROM u JOIN process_instances i ON i.key = u.instance_key ORDER BY u.key`,
+		req.Type, req.MaxJobs, req.Worker, req.Timeout.Milliseconds())
+	if err != nil {
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	jobs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ActivatedJob, error) {
+		j := ActivatedJob{Type: req.Type, Worker: req.Worker}
+		err := r.Scan(&j.Key, &j.ProcessInstanceKey, &j.ElementInstanceKey, &j.ElementID, &j.Retries, &j.Deadline, &j.CustomHeaders,
+			&j.DefinitionKey, &j.BPMNProcessID, &j.Version, &j.Variables)
+		return j, err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("claim jobs: %w", err)
+	}
+	for i := range jobs {
+		if jobs[i].Variables, err = filterVariables(jobs[i].Variables, req.FetchVariables); err != nil {
+			return nil, err
+		}
 	}
 	return jobs, nil
 }
@@ -220,25 +187,15 @@ type jobRow struct {
 	jobType   string
 	retries   int32
 	state     string
-}
-
-// jobInstance finds the process instance of a job without locking anything.
-func (e *Engine) jobInstance(ctx context.Context, jobKey int64) (int64, error) {
-	var inst int64
-	err := e.pool.QueryRow(ctx, `SELECT instance_key FROM jobs WHERE key = $1`, jobKey).Scan(&inst)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, fmt.Errorf("job %d: %w", jobKey, ErrNotFound)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("find job %d: %w", jobKey, err)
-	}
-	return inst, nil
+	ei        elemInst // the job's element instance
 }
 
 func (t *txn) lockJob(ctx context.Context, key int64) (jobRow, error) {
 	j := jobRow{key: key}
-	err := t.tx.QueryRow(ctx, `SELECT instance_key, element_instance_key, element_id, type, retries, state FROM jobs WHERE key = $1 FOR UPDATE`, key).
-		Scan(&j.instKey, &j.eiKey, &j.elementID, &j.jobType, &j.retries, &j.state)
+	err := t.tx.QueryRow(ctx, `SELECT j.instance_key, j.element_instance_key, j.element_id, j.type, j.retries, j.state, e.scope_key, e.state
+		FROM jobs j JOIN element_instances e ON e.key = j.element_instance_key WHERE j.key = $1 FOR UPDATE OF j`, key).
+		Scan(&j.instKey, &j.eiKey, &j.elementID, &j.jobType, &j.retries, &j.state, &j.ei.scopeKey, &j.ei.state)
+	j.ei.key, j.ei.elementID = j.eiKey, j.elementID
 	if errors.Is(err, pgx.ErrNoRows) {
 		return j, fmt.Errorf("job %d: %w", key, ErrNotFound)
 	}
@@ -250,12 +207,8 @@ func (t *txn) lockJob(ctx context.Context, key int64) (jobRow, error) {
 
 // withJob runs fn on a job that a worker may still report on (activatable or activated).
 func (e *Engine) withJob(ctx context.Context, jobKey int64, fn func(t *txn, j jobRow) error) error {
-	instKey, err := e.jobInstance(ctx, jobKey)
-	if err != nil {
-		return err
-	}
 	return e.inTx(ctx, func(tx pgx.Tx, fx *effects) error {
-		t, err := e.begin(ctx, tx, fx, instKey)
+		t, err := e.beginOwnerOf(ctx, tx, fx, "jobs", jobKey)
 		if err != nil {
 			return err
 		}
@@ -288,11 +241,7 @@ func (e *Engine) CompleteJob(ctx context.Context, jobKey int64, variables string
 			return fmt.Errorf("complete job %d: %w", jobKey, err)
 		}
 		t.fx.completedJobs = append(t.fx.completedJobs, j.jobType)
-		ei, err := t.loadElemInst(ctx, j.eiKey)
-		if err != nil {
-			return err
-		}
-		return t.leave(ctx, t.def.Element(j.elementID), ei)
+		return t.leave(ctx, t.def.Element(j.elementID), j.ei)
 	})
 }
 
@@ -325,11 +274,7 @@ func (e *Engine) FailJob(ctx context.Context, jobKey int64, retries int32, backo
 		if message == "" {
 			message = "No more retries left."
 		}
-		ei, err := t.loadElemInst(ctx, j.eiKey)
-		if err != nil {
-			return err
-		}
-		return t.incident(ctx, t.def.Element(j.elementID), ei, incidentJobNoRetries, message, &jobKey)
+		return t.incident(ctx, t.def.Element(j.elementID), j.ei, incidentJobNoRetries, message, &jobKey)
 	})
 }
 
@@ -349,10 +294,7 @@ func (e *Engine) ThrowError(ctx context.Context, jobKey int64, errorCode, messag
 			return err
 		}
 		t.fx.failedJobs = append(t.fx.failedJobs, j.jobType)
-		ei, err := t.loadElemInst(ctx, j.eiKey)
-		if err != nil {
-			return err
-		}
+		ei := j.ei
 		catcher, host, found, err := t.findCatch(ctx, ei, errorCode)
 		if err != nil {
 			return err
@@ -379,12 +321,8 @@ func (e *Engine) UpdateJobRetries(ctx context.Context, jobKey int64, retries int
 	if retries < 1 {
 		return fmt.Errorf("retries must be at least 1: %w", ErrInvalidArgument)
 	}
-	instKey, err := e.jobInstance(ctx, jobKey)
-	if err != nil {
-		return err
-	}
 	return e.inTx(ctx, func(tx pgx.Tx, fx *effects) error {
-		t, err := e.begin(ctx, tx, fx, instKey)
+		t, err := e.beginOwnerOf(ctx, tx, fx, "jobs", jobKey)
 		if err != nil {
 			return err
 		}

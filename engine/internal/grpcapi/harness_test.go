@@ -19,7 +19,6 @@ import (
 
 	"github.com/tmfcatalog/platform/engine/internal/engine"
 	"github.com/tmfcatalog/platform/engine/internal/grpcapi"
-	"github.com/tmfcatalog/platform/libs/chassis/pgdb"
 	"github.com/tmfcatalog/platform/libs/chassis/pgdb/pgtest"
 	"github.com/tmfcatalog/platform/migrations"
 )
@@ -56,11 +55,7 @@ func newHarness(t testing.TB) *harness {
 func startEngine(t testing.TB, dbURL string) *harness {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	fsys, err := migrations.For("engine")
-	if err != nil {
-		t.Fatal(err)
-	}
-	pool, err := pgdb.Open(ctx, dbURL, fsys)
+	pool, err := engine.OpenDatabase(ctx, dbURL, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
