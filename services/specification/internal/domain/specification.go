@@ -10,8 +10,14 @@ import (
 	"github.com/google/uuid"
 )
 
-// MaxNameLength is the longest specification name.
-const MaxNameLength = 200
+// Limits of a specification.
+const (
+	// MaxNameLength is the longest specification name.
+	MaxNameLength = 200
+	// MaxCharacteristics bounds the characteristic ids of one specification (and so the
+	// lookups one request can cause at the characteristic service).
+	MaxCharacteristics = 100
+)
 
 // Specification is a named collection of characteristics.
 type Specification struct {
@@ -103,8 +109,12 @@ func parse(in Input) (string, []uuid.UUID, error) {
 	case strings.IndexFunc(name, unicode.IsControl) >= 0:
 		verr.add("name", "must not contain control characters")
 	}
-	if len(in.CharacteristicIDs) == 0 {
+	switch {
+	case len(in.CharacteristicIDs) == 0:
 		verr.add("characteristic_ids", "must contain at least one characteristic id")
+	case len(in.CharacteristicIDs) > MaxCharacteristics:
+		verr.add("characteristic_ids", fmt.Sprintf("must contain at most %d characteristic ids", MaxCharacteristics))
+		return "", nil, verr
 	}
 	ids := make([]uuid.UUID, 0, len(in.CharacteristicIDs))
 	seen := make(map[uuid.UUID]bool, len(in.CharacteristicIDs))

@@ -42,6 +42,8 @@ func TestNew(t *testing.T) {
 		{"a name over 200 characters is rejected", domain.Input{Name: strings.Repeat("x", 201), CharacteristicIDs: []string{a}}, 0, "name"},
 		{"a malformed id is named by position", domain.Input{Name: "B", CharacteristicIDs: []string{a, "x"}}, 0, "characteristic_ids[1]"},
 		{"a UUID without dashes is rejected", domain.Input{Name: "B", CharacteristicIDs: []string{strings.ReplaceAll(a, "-", "")}}, 0, "characteristic_ids[0]"},
+		{"more than 100 characteristics are rejected", domain.Input{Name: "B", CharacteristicIDs: manyIDs(101)}, 0, "characteristic_ids"},
+		{"exactly 100 characteristics are accepted", domain.Input{Name: "B", CharacteristicIDs: append([]string{a}, manyIDs(99)...)}, 100, ""},
 		{"every problem is reported at once", domain.Input{Name: "", CharacteristicIDs: []string{}}, 0, "name,characteristic_ids"},
 	}
 	for _, tt := range tests {
@@ -62,6 +64,14 @@ func TestNew(t *testing.T) {
 			}
 		})
 	}
+}
+
+func manyIDs(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = uuid.NewString()
+	}
+	return out
 }
 
 func TestReplace(t *testing.T) {
