@@ -17,6 +17,7 @@ const maxKeysPerShard = 8192
 // Limiter allows up to PerMinute requests per key and minute, with bursts up to PerMinute.
 // A nil *Limiter allows everything. It is safe for concurrent use.
 type Limiter struct {
+	maxKeys  int // per shard
 	capacity float64
 	perSec   float64
 	seed     maphash.Seed
@@ -38,7 +39,8 @@ func New(perMinute int) *Limiter {
 	if perMinute <= 0 {
 		return nil
 	}
-	l := &Limiter{capacity: float64(perMinute), perSec: float64(perMinute) / 60, seed: maphash.MakeSeed()}
+	l := &Limiter{maxKeys: maxKeysPerShard, capacity: float64(perMinute), perSec: float64(perMinute) / 60,
+		seed: maphash.MakeSeed()}
 	for i := range l.shards {
 		l.shards[i].buckets = make(map[string]*bucket)
 	}
@@ -56,7 +58,7 @@ func (l *Limiter) Allow(key string, now time.Time) (bool, time.Duration) {
 	defer s.mu.Unlock()
 	b, ok := s.buckets[key]
 	if !ok {
-		if len(s.buckets) >= maxKeysPerShard {
+		if len(s.buckets) >= l.maxKeys {
 			l.sweep(s, now)
 		}
 		b = &bucket{tokens: l.capacity, last: now}
@@ -82,7 +84,7 @@ func (l *Limiter) sweep(s *shard, now time.Time) {
 			delete(s.buckets, k)
 		}
 	}
-	if len(s.buckets) >= maxKeysPerShard {
+	if len(s.buckets) >= l.maxKeys {
 		clear(s.buckets)
 	}
 }

@@ -66,8 +66,9 @@ func TestZeroRateMeansNoLimit(t *testing.T) {
 func TestLimiterForgetsRefilledBucketsWhenFull(t *testing.T) {
 	t.Parallel()
 	l := New(60)
+	l.maxKeys = 64
 	now := time.Unix(0, 0)
-	for i := range shards * maxKeysPerShard * 2 {
+	for i := range shards * l.maxKeys * 4 {
 		l.Allow(strconv.Itoa(i), now)
 		now = now.Add(time.Millisecond)
 	}
@@ -75,7 +76,7 @@ func TestLimiterForgetsRefilledBucketsWhenFull(t *testing.T) {
 	for i := range l.shards {
 		total += len(l.shards[i].buckets)
 	}
-	if total > shards*maxKeysPerShard {
-		t.Fatalf("%d buckets kept, bound is %d", total, shards*maxKeysPerShard)
+	if total > shards*l.maxKeys {
+		t.Fatalf("%d buckets kept, bound is %d", total, shards*l.maxKeys)
 	}
 }
