@@ -33,10 +33,12 @@ export function OfferingCard({ offering }: { offering: StoreOffering }) {
         <div>
           <p className="text-[11px] font-bold tracking-wider text-slate-600 uppercase">{offering.prices.length > 1 ? "Starting from" : "Price"}</p>
           {low ? (
-            <p className="text-2xl font-extrabold text-slate-900 tabular-nums">
-              {formatMoney(low.value)} <span className="text-xs font-bold text-orange-700">{low.currency}</span>
-              {low.unit ? <span className="ml-1 text-xs font-medium text-slate-600">{low.unit}</span> : null}
-            </p>
+            <>
+              <p className="text-2xl font-extrabold text-slate-900 tabular-nums">
+                {formatMoney(low.value)} <span className="text-xs font-bold text-orange-700">{low.currency}</span>
+              </p>
+              {low.unit ? <p className="text-xs font-medium text-slate-600">{low.unit}</p> : null}
+            </>
           ) : (
             <p className="text-sm text-slate-600">On request</p>
           )}

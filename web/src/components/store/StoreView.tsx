@@ -32,6 +32,7 @@ export function StoreView({ debounceMs = SEARCH_DEBOUNCE_MS }: { debounceMs?: nu
   );
 
   const [text, setText] = useState(query.q);
+  const [filtersOpen, setFiltersOpen] = useState(false);
   const debounced = useDebounced(text, debounceMs);
   useEffect(() => {
     const current = queryFromUrl(new URLSearchParams(urlKey));
@@ -65,7 +66,20 @@ export function StoreView({ debounceMs = SEARCH_DEBOUNCE_MS }: { debounceMs?: nu
         }
       />
       <div className="grid gap-6 lg:grid-cols-[18rem_1fr]">
-        <StoreFilters query={query} text={text} onText={setText} onChange={change} onReset={reset} facets={data?.facets ?? null} />
+        <div>
+          <Button
+            variant="secondary"
+            className="mb-3 w-full lg:hidden"
+            aria-expanded={filtersOpen}
+            aria-controls="store-filters"
+            onClick={() => setFiltersOpen((o) => !o)}
+          >
+            {filtersOpen ? "Hide filters" : "Show filters"}
+          </Button>
+          <div id="store-filters" className={filtersOpen ? "block" : "hidden lg:block"}>
+            <StoreFilters query={query} text={text} onText={setText} onChange={change} onReset={reset} facets={data?.facets ?? null} />
+          </div>
+        </div>
         <section aria-label="Results" aria-busy={result.loading || undefined} className="flex flex-col gap-4">
           <div className="flex justify-end">
             <label className="flex items-center gap-2 text-sm font-semibold whitespace-nowrap text-slate-700">
