@@ -74,10 +74,16 @@ func New(pool *pgxpool.Pool, log *slog.Logger, opts Options) *Engine {
 	}
 }
 
-// Run runs the timer loop and keeps the incident gauge fresh until ctx is done.
+// Run runs the timer loop and the listener for other replicas' notifications until ctx is
+// done.
 func (e *Engine) Run(ctx context.Context) error {
 	e.refreshIncidentGauge(ctx)
-	return e.timerLoop(ctx)
+	var wg sync.WaitGroup
+	var listenErr error
+	wg.Go(func() { listenErr = e.listen(ctx) })
+	err := e.timerLoop(ctx)
+	wg.Wait()
+	return errors.Join(err, listenErr)
 }
 
 // definition returns the parsed process of a deployed definition (cached).

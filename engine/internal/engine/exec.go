@@ -150,11 +150,14 @@ func (t *txn) activate(ctx context.Context, el *model.Element, scopeKey int64) e
 	switch {
 	case el.Kind == model.ServiceTask && !hasTimers(t.def, el):
 		// Fast path: element instance and job in one statement.
+		// pg_notify is delivered at commit and wakes long polls on other engine replicas.
 		err := t.tx.QueryRow(ctx, `WITH ei AS (
 				INSERT INTO element_instances (instance_key, element_id, element_type, scope_key, state)
-				VALUES ($1, $2, $3, $4, 'ACTIVE') RETURNING key)
-			INSERT INTO jobs (instance_key, element_instance_key, element_id, type, retries, state, custom_headers)
-			SELECT $1, ei.key, $2, $5, $6, 'ACTIVATABLE', $7::jsonb FROM ei RETURNING element_instance_key`,
+				VALUES ($1, $2, $3, $4, 'ACTIVE') RETURNING key),
+			j AS (
+				INSERT INTO jobs (instance_key, element_instance_key, element_id, type, retries, state, custom_headers)
+				SELECT $1, ei.key, $2, $5, $6, 'ACTIVATABLE', $7::jsonb FROM ei RETURNING element_instance_key)
+			SELECT element_instance_key FROM j, pg_notify('`+channelJobs+`', $5)`,
 			t.inst.key, el.ID, string(el.Kind), scopeKey, el.JobType, el.Retries, headersJSON(el)).Scan(&ei.key)
 		if err != nil {
 			return fmt.Errorf("activate %s: %w", el.ID, err)
@@ -213,8 +216,10 @@ func (t *txn) enter(ctx context.Context, el *model.Element, ei elemInst) error {
 		if ok, err := t.armTimers(ctx, el, ei); err != nil || !ok {
 			return err
 		}
-		if _, err := t.tx.Exec(ctx, `INSERT INTO jobs (instance_key, element_instance_key, element_id, type, retries, state, custom_headers)
-			VALUES ($1, $2, $3, $4, $5, 'ACTIVATABLE', $6::jsonb)`, t.inst.key, ei.key, el.ID, el.JobType, el.Retries, headersJSON(el)); err != nil {
+		if _, err := t.tx.Exec(ctx, `WITH j AS (
+				INSERT INTO jobs (instance_key, element_instance_key, element_id, type, retries, state, custom_headers)
+				VALUES ($1, $2, $3, $4, $5, 'ACTIVATABLE', $6::jsonb) RETURNING key)
+			SELECT key FROM j, pg_notify('`+channelJobs+`', $4)`, t.inst.key, ei.key, el.ID, el.JobType, el.Retries, headersJSON(el)); err != nil {
 			return fmt.Errorf("create job for %s: %w", el.ID, err)
 		}
 		t.fx.job(el.JobType)
@@ -283,8 +288,10 @@ func (t *txn) armTimers(ctx context.Context, el *model.Element, ei elemInst) (bo
 		if err != nil {
 			return false, t.incident(ctx, el, ei, incidentExtractValue, fmt.Sprintf("timer %s: %v", b.ID, err), nil)
 		}
-		if _, err := t.tx.Exec(ctx, `INSERT INTO timers (instance_key, element_instance_key, boundary_id, due_at, state)
-			VALUES ($1, $2, $3, now() + $4 * interval '1 microsecond', 'ACTIVE')`, t.inst.key, ei.key, b.ID, d.Microseconds()); err != nil {
+		if _, err := t.tx.Exec(ctx, `WITH t AS (
+				INSERT INTO timers (instance_key, element_instance_key, boundary_id, due_at, state)
+				VALUES ($1, $2, $3, now() + $4 * interval '1 microsecond', 'ACTIVE') RETURNING key)
+			SELECT key FROM t, pg_notify('`+channelTimers+`', '')`, t.inst.key, ei.key, b.ID, d.Microseconds()); err != nil {
 			return false, fmt.Errorf("create timer %s: %w", b.ID, err)
 		}
 		t.fx.timersChanged = true

@@ -72,6 +72,5 @@ func (t *txn) retryJob(ctx context.Context, jobKey int64, bumpRetries bool) erro
 		WHERE key = $1`, jobKey, retries); err != nil {
 		return fmt.Errorf("retry job %d: %w", jobKey, err)
 	}
-	t.fx.job(j.jobType)
-	return nil
+	return t.jobsChanged(ctx, j.jobType)
 }

@@ -257,7 +257,9 @@ func (e *Engine) FailJob(ctx context.Context, jobKey int64, retries int32, backo
 			return err
 		}
 		t.fx.failedJobs = append(t.fx.failedJobs, j.jobType)
-		t.fx.job(j.jobType) // waiting pollers recompute when the job is due again
+		if err := t.jobsChanged(ctx, j.jobType); err != nil { // waiting pollers recompute when the job is due again
+			return err
+		}
 		if retries > 0 {
 			_, err := t.tx.Exec(ctx, `UPDATE jobs SET state = 'ACTIVATABLE', retries = $2, worker = NULL, deadline = NULL,
 				available_at = now() + $3 * interval '1 millisecond', error_message = $4 WHERE key = $1`,

@@ -1,6 +1,8 @@
 package grpcapi_test
 
 import (
+	"context"
+	"github.com/camunda/zeebe/clients/go/v8/pkg/entities"
 	"testing"
 	"time"
 
@@ -249,4 +251,31 @@ func TestSetVariablesFeedsGatewayConditions(t *testing.T) {
 	if d := h.waitState(key, "COMPLETED"); d.EndElementID != "big" {
 		t.Fatalf("gateway took %q", d.EndElementID)
 	}
+}
+
+func TestASecondReplicaIsWokenForNewJobs(t *testing.T) {
+	a := newHarness(t)
+	b := startEngine(t, a.dbURL)
+	got := make(chan []entities.Job, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 8*time.Second)
+		defer cancel()
+		jobs, err := b.client.NewActivateJobsCommand().JobType("replicated").MaxJobsToActivate(1).WorkerName("b").Send(ctx)
+		if err != nil {
+			t.Errorf("activate on replica b: %v", err)
+		}
+		got <- jobs
+	}()
+	a.deploy("rep.bpmn", process("rep", []string{"replicated"}, ""))
+	created := time.Now()
+	key := a.create("rep", nil)
+	jobs := <-got
+	if len(jobs) != 1 || jobs[0].ProcessInstanceKey != key {
+		t.Fatalf("replica b activated %d jobs", len(jobs))
+	}
+	if waited := time.Since(created); waited > 4*time.Second {
+		t.Fatalf("replica b got the job after %v: not woken by the notification", waited)
+	}
+	b.complete(jobs[0], nil)
+	a.waitState(key, "COMPLETED")
 }
