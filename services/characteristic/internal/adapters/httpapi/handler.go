@@ -27,14 +27,38 @@ func NewHandler(svc *app.Service, log *slog.Logger) *Handler {
 	return &Handler{svc: svc, mapper: NewMapper(log)}
 }
 
-// NewMapper returns the service's one table from errors to HTTP status and code.
+// NewMapper returns the chassis mapper that writes the envelope; domain errors reach it already
+// translated by apiError.
 func NewMapper(log *slog.Logger) *apierror.Mapper {
-	return apierror.NewMapper(log,
-		apierror.Is(domain.ErrNotFound, http.StatusNotFound, "NOT_FOUND"),
-		apierror.Is(domain.ErrNameTaken, http.StatusConflict, "CONFLICT"),
-		apierror.As[*domain.ReferencedError](http.StatusConflict, "CONFLICT"),
-		apierror.As[*domain.VersionMismatchError](http.StatusPreconditionFailed, "PRECONDITION_FAILED"),
+	return apierror.NewMapper(log)
+}
+
+// apiError is the service's one table from domain errors to HTTP status, code and message.
+// The message is the domain error's own text (without the use case's wrapping); anything
+// not listed passes through unchanged (the mapper answers 500 and logs it).
+func apiError(err error) error {
+	var (
+		verr     *domain.ValidationError
+		ref      *domain.ReferencedError
+		mismatch *domain.VersionMismatchError
 	)
+	switch {
+	case errors.As(err, &verr):
+		out := &apierror.ValidationError{}
+		for _, f := range verr.Fields {
+			out.Add(f.Field, f.Message)
+		}
+		return out
+	case errors.Is(err, domain.ErrNotFound):
+		return apierror.New(http.StatusNotFound, apierror.CodeNotFound, domain.ErrNotFound.Error())
+	case errors.Is(err, domain.ErrNameTaken):
+		return apierror.New(http.StatusConflict, apierror.CodeConflict, domain.ErrNameTaken.Error())
+	case errors.As(err, &ref):
+		return apierror.New(http.StatusConflict, apierror.CodeConflict, ref.Error())
+	case errors.As(err, &mismatch):
+		return apierror.New(http.StatusPreconditionFailed, apierror.CodePreconditionFailed, mismatch.Error())
+	}
+	return err
 }
 
 // Mount adds the routes to r; every route verifies the bearer token with v, reads need
@@ -56,17 +80,9 @@ func (h *Handler) Mount(r chi.Router, v *auth.Verifier) {
 	})
 }
 
-// fail writes err as the error envelope, turning domain validation errors into 422 details.
+// fail writes err as the error envelope.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var verr *domain.ValidationError
-	if errors.As(err, &verr) {
-		out := &apierror.ValidationError{}
-		for _, f := range verr.Fields {
-			out.Add(f.Field, f.Message)
-		}
-		err = out
-	}
-	h.mapper.Write(w, r, err)
+	h.mapper.Write(w, r, apiError(err))
 }
 
 func (h *Handler) create(w http.ResponseWriter, r *http.Request) {

@@ -29,14 +29,41 @@ func NewHandler(svc *app.Service, log *slog.Logger) *Handler {
 	return &Handler{svc: svc, mapper: NewMapper(log), log: log}
 }
 
-// NewMapper returns the service's one table from errors to HTTP status and code.
+// NewMapper returns the chassis mapper that writes the envelope; domain errors reach it already
+// translated by apiError.
 func NewMapper(log *slog.Logger) *apierror.Mapper {
-	return apierror.NewMapper(log,
-		apierror.Is(domain.ErrNotFound, http.StatusNotFound, "NOT_FOUND"),
-		apierror.Is(domain.ErrNameTaken, http.StatusConflict, "CONFLICT"),
-		apierror.As[*domain.ReferencedError](http.StatusConflict, "CONFLICT"),
-		apierror.As[*domain.VersionMismatchError](http.StatusPreconditionFailed, "PRECONDITION_FAILED"),
+	return apierror.NewMapper(log)
+}
+
+// apiError is the service's one table from domain and use-case errors to HTTP status, code
+// and message. The message is the domain error's own text (without the use case's wrapping);
+// an unreachable characteristic service becomes a 503 whose cause is not sent. Anything not
+// listed passes through unchanged (the mapper answers 500 and logs it).
+func apiError(err error) error {
+	var (
+		verr     *domain.ValidationError
+		unknown  *domain.UnknownCharacteristicsError
+		ref      *domain.ReferencedError
+		mismatch *domain.VersionMismatchError
 	)
+	switch {
+	case errors.As(err, &verr):
+		return toValidation(verr.Fields)
+	case errors.As(err, &unknown):
+		return toValidation(unknown.Fields)
+	case errors.Is(err, domain.ErrNotFound):
+		return apierror.New(http.StatusNotFound, apierror.CodeNotFound, domain.ErrNotFound.Error())
+	case errors.Is(err, domain.ErrNameTaken):
+		return apierror.New(http.StatusConflict, apierror.CodeConflict, domain.ErrNameTaken.Error())
+	case errors.As(err, &ref):
+		return apierror.New(http.StatusConflict, apierror.CodeConflict, ref.Error())
+	case errors.As(err, &mismatch):
+		return apierror.New(http.StatusPreconditionFailed, apierror.CodePreconditionFailed, mismatch.Error())
+	case errors.Is(err, app.ErrDirectoryUnavailable):
+		return &apierror.Error{Status: http.StatusServiceUnavailable, Code: apierror.CodeUnavailable,
+			Message: "the characteristic service is unavailable; retry later", RetryAfter: 5}
+	}
+	return err
 }
 
 // Mount adds the routes to r; every route verifies the bearer token with v. Reads need
@@ -63,25 +90,12 @@ func (h *Handler) Mount(r chi.Router, v *auth.Verifier) {
 	})
 }
 
-// fail writes err as the error envelope: domain validation errors become 422 details, an
-// unreachable characteristic service a 503 whose cause is logged, not sent; the rest goes
-// through the mapper.
+// fail writes err as the error envelope; the cause of a 503 is logged, not sent.
 func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
-	var (
-		verr    *domain.ValidationError
-		unknown *domain.UnknownCharacteristicsError
-	)
-	switch {
-	case errors.As(err, &verr):
-		err = toValidation(verr.Fields)
-	case errors.As(err, &unknown):
-		err = toValidation(unknown.Fields)
-	case errors.Is(err, app.ErrDirectoryUnavailable):
+	if errors.Is(err, app.ErrDirectoryUnavailable) {
 		h.log.WarnContext(r.Context(), "characteristic lookup failed", "error", err.Error())
-		err = &apierror.Error{Status: http.StatusServiceUnavailable, Code: apierror.CodeUnavailable,
-			Message: "the characteristic service is unavailable; retry later", RetryAfter: 5}
 	}
-	h.mapper.Write(w, r, err)
+	h.mapper.Write(w, r, apiError(err))
 }
 
 func toValidation(fields []domain.FieldError) *apierror.ValidationError {
