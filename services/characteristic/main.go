@@ -79,7 +79,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	}
 	defer pool.Close()
 
-	// Every part of this service needs RabbitMQ: the API's relay publishes, consumers consume.
+	// RabbitMQ: the API's relay publishes, the consumer consumes.
 	conn, err := messaging.Dial(ctx, cfg.AMQPURL, log)
 	if err != nil {
 		return fmt.Errorf("connect to rabbitmq: %w", err)
@@ -91,7 +91,6 @@ func run(ctx context.Context, log *slog.Logger) error {
 	checks := health.New(httpapi.ServiceName)
 	checks.Add("postgres", pgdb.Ping(pool))
 	checks.Add("rabbitmq", conn.Ping)
-	g, ctx := lifecycle.NewGroup(ctx)
 
 	// Every process serves /health and /metrics; the API routes only with the api part.
 	handler := httpapi.NewOpsRouter(checks, log)
@@ -101,10 +100,14 @@ func run(ctx context.Context, log *slog.Logger) error {
 			return fmt.Errorf("token verifier: %w", err)
 		}
 		handler = httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: verifier, Health: checks, Log: log})
+	}
+
+	g, ctx := lifecycle.NewGroup(ctx)
+	g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
+	if runAPI {
 		relay := outbox.NewRelay(pool, conn, outbox.RelayConfig{Topology: topology}, log)
 		g.Go("outbox-relay", relay.Run)
 	}
-	g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
 	if runConsumers {
 		consumer := messaging.NewConsumer(conn, messaging.ConsumerConfig{
 			Group:    amqp.Group,

@@ -103,7 +103,6 @@ func run(ctx context.Context, log *slog.Logger) error {
 	svc := app.New(postgres.NewRepository(pool, nil), postgres.NewReplica(pool), directory, postgres.NewOfferings(pool))
 	checks := health.New(httpapi.ServiceName)
 	checks.Add("postgres", pgdb.Ping(pool))
-	g, ctx := lifecycle.NewGroup(ctx)
 
 	// RabbitMQ serves the API's outbox relay and the consumers; a workers-only process does
 	// without it.
@@ -118,6 +117,17 @@ func run(ctx context.Context, log *slog.Logger) error {
 		checks.Add("rabbitmq", conn.Ping)
 	}
 
+	// Build every part before starting any, so that a failure leaves nothing running.
+	var workers *sagaworker.Workers
+	if runWorkers {
+		client, err := sagaworker.Dial(ctx, cfg.ZeebeAddress)
+		if err != nil {
+			return fmt.Errorf("connect to saga engine: %w", err)
+		}
+		defer client.Close()
+		workers = sagaworker.New(client, log)
+		zeebe.Register(workers, svc)
+	}
 	// Every process serves /health and /metrics; the API routes only with the api part.
 	handler := httpapi.NewOpsRouter(checks, log)
 	if runAPI {
@@ -126,24 +136,21 @@ func run(ctx context.Context, log *slog.Logger) error {
 			return fmt.Errorf("token verifier: %w", err)
 		}
 		handler = httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: verifier, Health: checks, Log: log})
+	}
+
+	g, ctx := lifecycle.NewGroup(ctx)
+	g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
+	if runAPI {
 		relay := outbox.NewRelay(pool, conn, outbox.RelayConfig{Topology: topology}, log)
 		g.Go("outbox-relay", relay.Run)
 	}
-	g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
 	if runConsumers {
 		consumer := messaging.NewConsumer(conn, messaging.ConsumerConfig{
 			Group: amqp.Group, Bindings: amqp.Bindings, Topology: topology,
 		}, amqp.Handler(svc, log), log)
 		g.Go("event-consumer", consumer.Run)
 	}
-	if runWorkers {
-		client, err := sagaworker.Dial(ctx, cfg.ZeebeAddress)
-		if err != nil {
-			return fmt.Errorf("connect to saga engine: %w", err)
-		}
-		defer client.Close()
-		workers := sagaworker.New(client, log)
-		zeebe.Register(workers, svc)
+	if workers != nil {
 		g.Go("saga-workers", workers.Run)
 	}
 	return g.Wait()
