@@ -37,7 +37,7 @@ func TestAFailureAfterTheWriteLeavesNothing(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			env := expectError(t, broken.do("ADMIN", tc.method, tc.path, tc.body), 500, "INTERNAL_ERROR")
+			env := expectError(t, broken.do(t, "ADMIN", tc.method, tc.path, tc.body), 500, "INTERNAL_ERROR")
 			if env.Error.Message != "internal error" {
 				t.Fatalf("a 500 leaked its cause: %q", env.Error.Message)
 			}
@@ -47,7 +47,7 @@ func TestAFailureAfterTheWriteLeavesNothing(t *testing.T) {
 			if n := healthy.count(`SELECT count(*) FROM outbox`); n != 1 {
 				t.Fatalf("outbox rows = %d, want only the first Created", n)
 			}
-			got := healthy.do("ADMIN", http.MethodGet, "/api/v1/characteristics/"+speed.ID, nil)
+			got := healthy.do(t, "ADMIN", http.MethodGet, "/api/v1/characteristics/"+speed.ID, nil)
 			if c := decode[characteristic](t, got); c != speed {
 				t.Fatalf("characteristic changed to %+v", c)
 			}

@@ -15,7 +15,7 @@ func TestCreateCharacteristic(t *testing.T) {
 	f := newFixture(t, nil)
 
 	t.Run("an admin creates a characteristic and its Created event in the outbox", func(t *testing.T) {
-		r := f.do("ADMIN", http.MethodPost, "/api/v1/characteristics",
+		r := f.do(t, "ADMIN", http.MethodPost, "/api/v1/characteristics",
 			map[string]string{"name": " Internet Speed ", "value": "100", "unit_of_measure": "Mbps"})
 		if r.Status != http.StatusCreated {
 			t.Fatalf("status = %d body %s", r.Status, r.Body)
@@ -72,7 +72,7 @@ func TestCreateCharacteristic(t *testing.T) {
 	for _, tc := range errorCases {
 		t.Run(tc.name, func(t *testing.T) {
 			before := f.count(`SELECT count(*) FROM characteristics`)
-			expectError(t, f.do(tc.role, http.MethodPost, "/api/v1/characteristics", tc.body), tc.status, tc.code, tc.fields...)
+			expectError(t, f.do(t, tc.role, http.MethodPost, "/api/v1/characteristics", tc.body), tc.status, tc.code, tc.fields...)
 			if after := f.count(`SELECT count(*) FROM characteristics`); after != before {
 				t.Fatalf("a refused request changed the table: %d → %d rows", before, after)
 			}
@@ -81,11 +81,11 @@ func TestCreateCharacteristic(t *testing.T) {
 
 	t.Run("a body over 1 MiB is refused with 413", func(t *testing.T) {
 		big := `{"name":"` + strings.Repeat("a", 2<<20) + `","value":"1","unit_of_measure":"GB"}`
-		expectError(t, f.do("ADMIN", http.MethodPost, "/api/v1/characteristics", big), 413, "PAYLOAD_TOO_LARGE")
+		expectError(t, f.do(t, "ADMIN", http.MethodPost, "/api/v1/characteristics", big), 413, "PAYLOAD_TOO_LARGE")
 	})
 
 	t.Run("an invalid token is refused", func(t *testing.T) {
-		r := f.do("", http.MethodPost, "/api/v1/characteristics", map[string]string{"name": "x"}, "Authorization", "Bearer not.a.jwt")
+		r := f.do(t, "", http.MethodPost, "/api/v1/characteristics", map[string]string{"name": "x"}, "Authorization", "Bearer not.a.jwt")
 		expectError(t, r, 401, "UNAUTHORIZED")
 	})
 }
@@ -110,7 +110,7 @@ func TestListAndGetCharacteristics(t *testing.T) {
 	for _, p := range pages {
 		t.Run(p.name, func(t *testing.T) {
 			for _, role := range []string{"ADMIN", "USER", "SERVICE"} {
-				r := f.do(role, http.MethodGet, "/api/v1/characteristics"+p.query, nil)
+				r := f.do(t, role, http.MethodGet, "/api/v1/characteristics"+p.query, nil)
 				if r.Status != http.StatusOK {
 					t.Fatalf("%s: status %d body %s", role, r.Status, r.Body)
 				}
@@ -127,7 +127,7 @@ func TestListAndGetCharacteristics(t *testing.T) {
 	}
 
 	t.Run("a user reads one characteristic with its version as ETag", func(t *testing.T) {
-		r := f.do("USER", http.MethodGet, "/api/v1/characteristics/"+made[1].ID, nil)
+		r := f.do(t, "USER", http.MethodGet, "/api/v1/characteristics/"+made[1].ID, nil)
 		if r.Status != http.StatusOK || r.Header.Get("ETag") != `"1"` {
 			t.Fatalf("status %d headers %v", r.Status, r.Header)
 		}
@@ -152,7 +152,7 @@ func TestListAndGetCharacteristics(t *testing.T) {
 	}
 	for _, tc := range errs {
 		t.Run(tc.name, func(t *testing.T) {
-			expectError(t, f.do(tc.role, http.MethodGet, tc.path, nil), tc.status, tc.code, tc.fields...)
+			expectError(t, f.do(t, tc.role, http.MethodGet, tc.path, nil), tc.status, tc.code, tc.fields...)
 		})
 	}
 }
@@ -164,7 +164,7 @@ func TestUpdateCharacteristic(t *testing.T) {
 	f.create("Storage", "500", "GB")
 
 	t.Run("a partial update keeps absent fields, bumps the version and emits Updated", func(t *testing.T) {
-		r := f.do("ADMIN", http.MethodPut, "/api/v1/characteristics/"+speed.ID, map[string]any{"value": "200", "name": nil})
+		r := f.do(t, "ADMIN", http.MethodPut, "/api/v1/characteristics/"+speed.ID, map[string]any{"value": "200", "name": nil})
 		if r.Status != http.StatusOK {
 			t.Fatalf("status %d body %s", r.Status, r.Body)
 		}
@@ -180,7 +180,7 @@ func TestUpdateCharacteristic(t *testing.T) {
 	})
 
 	t.Run("If-Match with the current version is accepted", func(t *testing.T) {
-		r := f.do("ADMIN", http.MethodPut, "/api/v1/characteristics/"+speed.ID, map[string]any{"value": "300"}, "If-Match", `"2"`)
+		r := f.do(t, "ADMIN", http.MethodPut, "/api/v1/characteristics/"+speed.ID, map[string]any{"value": "300"}, "If-Match", `"2"`)
 		if r.Status != http.StatusOK || decode[characteristic](t, r).Version != 3 {
 			t.Fatalf("status %d body %s", r.Status, r.Body)
 		}
@@ -208,7 +208,7 @@ func TestUpdateCharacteristic(t *testing.T) {
 	}
 	for _, tc := range errs {
 		t.Run(tc.name, func(t *testing.T) {
-			expectError(t, f.do(tc.role, http.MethodPut, "/api/v1/characteristics/"+tc.id, tc.body, tc.headers...), tc.status, tc.code, tc.fields...)
+			expectError(t, f.do(t, tc.role, http.MethodPut, "/api/v1/characteristics/"+tc.id, tc.body, tc.headers...), tc.status, tc.code, tc.fields...)
 			if n := len(f.outboxEvents(speed.ID)); n != 3 {
 				t.Fatalf("a refused update wrote an event: %d events", n)
 			}
@@ -238,7 +238,7 @@ func TestDeleteCharacteristic(t *testing.T) {
 	}
 	for _, tc := range errs {
 		t.Run(tc.name, func(t *testing.T) {
-			env := expectError(t, f.do(tc.role, http.MethodDelete, "/api/v1/characteristics/"+tc.id, nil, tc.headers...), tc.status, tc.code)
+			env := expectError(t, f.do(t, tc.role, http.MethodDelete, "/api/v1/characteristics/"+tc.id, nil, tc.headers...), tc.status, tc.code)
 			if tc.status == 409 && !strings.Contains(env.Error.Message, spec.String()) {
 				t.Fatalf("conflict message %q does not name the specification", env.Error.Message)
 			}
@@ -246,11 +246,11 @@ func TestDeleteCharacteristic(t *testing.T) {
 	}
 
 	t.Run("an unreferenced characteristic is deleted with a Deleted event", func(t *testing.T) {
-		r := f.do("ADMIN", http.MethodDelete, "/api/v1/characteristics/"+free.ID, nil, "If-Match", `"1"`)
+		r := f.do(t, "ADMIN", http.MethodDelete, "/api/v1/characteristics/"+free.ID, nil, "If-Match", `"1"`)
 		if r.Status != http.StatusNoContent || len(r.Body) != 0 {
 			t.Fatalf("status %d body %s", r.Status, r.Body)
 		}
-		expectError(t, f.do("ADMIN", http.MethodGet, "/api/v1/characteristics/"+free.ID, nil), 404, "NOT_FOUND")
+		expectError(t, f.do(t, "ADMIN", http.MethodGet, "/api/v1/characteristics/"+free.ID, nil), 404, "NOT_FOUND")
 		events := f.outboxEvents(free.ID)
 		if len(events) != 2 || events[1].EventType != "CharacteristicDeleted" || events[1].EntityVersion != 2 {
 			t.Fatalf("outbox = %+v", events)
@@ -259,7 +259,7 @@ func TestDeleteCharacteristic(t *testing.T) {
 
 	t.Run("once the specification stops referencing it the characteristic can be deleted", func(t *testing.T) {
 		f.reference(spec, 2, false, free.ID)
-		if r := f.do("ADMIN", http.MethodDelete, "/api/v1/characteristics/"+used.ID, nil); r.Status != http.StatusNoContent {
+		if r := f.do(t, "ADMIN", http.MethodDelete, "/api/v1/characteristics/"+used.ID, nil); r.Status != http.StatusNoContent {
 			t.Fatalf("status %d body %s", r.Status, r.Body)
 		}
 	})
@@ -268,12 +268,12 @@ func TestDeleteCharacteristic(t *testing.T) {
 func TestDocumentsAreServed(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, nil)
-	r := f.do("", http.MethodGet, "/openapi.json", nil)
+	r := f.do(t, "", http.MethodGet, "/openapi.json", nil)
 	doc := decode[map[string]any](t, r)
 	if r.Status != 200 || doc["openapi"] != "3.1.0" || doc["paths"].(map[string]any)["/api/v1/characteristics/{char_id}"] == nil {
 		t.Fatalf("openapi.json: status %d", r.Status)
 	}
-	r = f.do("", http.MethodGet, "/docs", nil)
+	r = f.do(t, "", http.MethodGet, "/docs", nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), "openapi.json") || strings.Contains(string(r.Body), "https://") {
 		t.Fatalf("docs: status %d, self-contained page expected", r.Status)
 	}
@@ -290,7 +290,7 @@ func TestConcurrentUpdatesWithTheSameIfMatchLetExactlyOneWin(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := f.do("ADMIN", http.MethodPut, "/api/v1/characteristics/"+speed.ID,
+			r := f.do(t, "ADMIN", http.MethodPut, "/api/v1/characteristics/"+speed.ID,
 				map[string]any{"value": strconv.Itoa(200 + i)}, "If-Match", `"1"`)
 			statuses <- r.Status
 		}()

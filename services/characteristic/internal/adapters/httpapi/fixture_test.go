@@ -65,8 +65,8 @@ type response struct {
 }
 
 // do sends a request with a token for role ("" = no token) and optional extra headers.
-func (f *fixture) do(role, method, path string, body any, headers ...string) response {
-	f.t.Helper()
+func (f *fixture) do(t *testing.T, role, method, path string, body any, headers ...string) response {
+	t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -75,7 +75,7 @@ func (f *fixture) do(role, method, path string, body any, headers ...string) res
 	default:
 		raw, err := json.Marshal(b)
 		if err != nil {
-			f.t.Fatal(err)
+			t.Fatal(err)
 		}
 		rd = bytes.NewReader(raw)
 	}
@@ -92,9 +92,9 @@ func (f *fixture) do(role, method, path string, body any, headers ...string) res
 	rec := httptest.NewRecorder()
 	f.handler.ServeHTTP(rec, req)
 	if strings.HasPrefix(path, "/api/") {
-		f.own.check(f.t, method, path, rec.Code, rec.Body.Bytes())
+		f.own.check(t, method, path, rec.Code, rec.Body.Bytes())
 		if rec.Code < 300 {
-			f.contract.Check(f.t, method, path, rec.Code, rec.Body.Bytes())
+			f.contract.Check(t, method, path, rec.Code, rec.Body.Bytes())
 		}
 	}
 	return response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
@@ -163,7 +163,7 @@ func expectError(t *testing.T, r response, status int, code string, fields ...st
 // create makes a characteristic as ADMIN and returns it.
 func (f *fixture) create(name, value, unit string) characteristic {
 	f.t.Helper()
-	r := f.do("ADMIN", http.MethodPost, "/api/v1/characteristics",
+	r := f.do(f.t, "ADMIN", http.MethodPost, "/api/v1/characteristics",
 		map[string]string{"name": name, "value": value, "unit_of_measure": unit})
 	if r.Status != http.StatusCreated {
 		f.t.Fatalf("create %s: status %d body %s", name, r.Status, r.Body)
