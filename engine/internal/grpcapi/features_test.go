@@ -279,3 +279,35 @@ func TestASecondReplicaIsWokenForNewJobs(t *testing.T) {
 	b.complete(jobs[0], nil)
 	a.waitState(key, "COMPLETED")
 }
+
+func TestGatewayWithoutAMatchingFlowRaisesAnIncidentThatVariablesFix(t *testing.T) {
+	h := newHarness(t)
+	gw := `<?xml version="1.0"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="d" targetNamespace="t">
+<bpmn:process id="strict" isExecutable="true">
+<bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="g"/>
+<bpmn:exclusiveGateway id="g"/>
+<bpmn:sequenceFlow id="fyes" sourceRef="g" targetRef="yes"><bpmn:conditionExpression>=approved = true</bpmn:conditionExpression></bpmn:sequenceFlow>
+<bpmn:sequenceFlow id="fno" sourceRef="g" targetRef="no"><bpmn:conditionExpression>=approved = false</bpmn:conditionExpression></bpmn:sequenceFlow>
+<bpmn:endEvent id="yes"/><bpmn:endEvent id="no"/>
+</bpmn:process></bpmn:definitions>`
+	h.deploy("strict.bpmn", []byte(gw))
+	key := h.create("strict", nil)
+	d := h.instance(key)
+	if d.State != "ACTIVE" || len(d.IncidentList) != 1 || d.IncidentList[0].Type != "CONDITION_ERROR" || d.IncidentList[0].ElementID != "g" {
+		t.Fatalf("instance %s incidents %+v", d.State, d.IncidentList)
+	}
+	cmd, err := h.client.NewSetVariablesCommand().ElementInstanceKey(key).VariablesFromMap(map[string]any{"approved": false})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cmd.Send(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.client.NewResolveIncidentCommand().IncidentKey(d.IncidentList[0].Key).Send(ctxT(t)); err != nil {
+		t.Fatal(err)
+	}
+	if d := h.waitState(key, "COMPLETED"); d.EndElementID != "no" {
+		t.Fatalf("ended at %q", d.EndElementID)
+	}
+}

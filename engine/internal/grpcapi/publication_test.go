@@ -8,6 +8,7 @@ import (
 
 	"github.com/camunda/zeebe/clients/go/v8/pkg/entities"
 	"github.com/camunda/zeebe/clients/go/v8/pkg/worker"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/tmfcatalog/platform/bpmn"
 )
@@ -121,6 +122,7 @@ func TestPublicationProcessRuns(t *testing.T) {
 				handlers[s] = tt.parts.handler(t)
 			}
 			h.runWorkers(handlers)
+			before := endedCount(t, outcomes[tt.wantEnd])
 			key := startPublication(t, h, tt.timeout)
 			d := h.waitState(key, "COMPLETED")
 			if d.EndElementID != tt.wantEnd {
@@ -142,6 +144,35 @@ func TestPublicationProcessRuns(t *testing.T) {
 			if tt.wantReason != "" && final["failure_reason"] != tt.wantReason {
 				t.Fatalf("failure_reason = %v, want %q", final["failure_reason"], tt.wantReason)
 			}
+			if n := endedCount(t, outcomes[tt.wantEnd]); n != before+1 {
+				t.Fatalf("saga_engine_instances_total{outcome=%q} = %v, want %v", outcomes[tt.wantEnd], n, before+1)
+			}
 		})
 	}
+}
+
+var outcomes = map[string]string{"EndEvent_Published": "published", "EndEvent_PublicationFailed": "publication_failed"}
+
+// endedCount reads saga_engine_instances_total for the publication process and outcome.
+func endedCount(t *testing.T, outcome string) float64 {
+	t.Helper()
+	families, err := prometheus.DefaultGatherer.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range families {
+		if f.GetName() != "saga_engine_instances_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			labels := map[string]string{}
+			for _, l := range m.GetLabel() {
+				labels[l.GetName()] = l.GetValue()
+			}
+			if labels["process"] == "offering-publication" && labels["outcome"] == outcome {
+				return m.GetCounter().GetValue()
+			}
+		}
+	}
+	return 0
 }
