@@ -3,6 +3,8 @@ package grpcapi_test
 import (
 	"context"
 	"encoding/json"
+	"runtime"
+	"time"
 	"sync"
 	"testing"
 
@@ -144,8 +146,13 @@ func TestPublicationProcessRuns(t *testing.T) {
 			if tt.wantReason != "" && final["failure_reason"] != tt.wantReason {
 				t.Fatalf("failure_reason = %v, want %q", final["failure_reason"], tt.wantReason)
 			}
-			if n := endedCount(t, outcomes[tt.wantEnd]); n != before+1 {
-				t.Fatalf("saga_engine_instances_total{outcome=%q} = %v, want %v", outcomes[tt.wantEnd], n, before+1)
+			// The counter moves right after the commit that the state poll saw.
+			deadline := time.Now().Add(5 * time.Second)
+			for n := endedCount(t, outcomes[tt.wantEnd]); n != before+1; n = endedCount(t, outcomes[tt.wantEnd]) {
+				if time.Now().After(deadline) {
+					t.Fatalf("saga_engine_instances_total{outcome=%q} = %v, want %v", outcomes[tt.wantEnd], n, before+1)
+				}
+				runtime.Gosched()
 			}
 		})
 	}
