@@ -4,9 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"runtime"
-	"time"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/camunda/zeebe/clients/go/v8/pkg/entities"
 	"github.com/camunda/zeebe/clients/go/v8/pkg/worker"
