@@ -2,11 +2,21 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 )
+
+// UnavailableError reports that neither the search engine nor the document store could answer.
+// Its message is safe to show; the cause is kept for logs.
+type UnavailableError struct{ Cause error }
+
+func (e *UnavailableError) Error() string { return "the store is temporarily unavailable" }
+
+// Unwrap returns the cause.
+func (e *UnavailableError) Unwrap() error { return e.Cause }
 
 // Degraded names the engine that answered instead of the search engine ("" when not degraded).
 type Degraded string
@@ -40,7 +50,8 @@ func (c *Catalog) Search(ctx context.Context, q domain.Query) (domain.Result, De
 	c.log.WarnContext(ctx, "search engine failed, answering from mongodb", "error", err.Error())
 	res, ferr := c.store.Search(ctx, q)
 	if ferr != nil {
-		return domain.Result{}, "", fmt.Errorf("search engine: %v; fallback: %w", err, ferr)
+		c.log.ErrorContext(ctx, "mongodb fallback failed too", "error", ferr.Error())
+		return domain.Result{}, "", &UnavailableError{Cause: fmt.Errorf("search engine: %v; fallback: %w", err, ferr)}
 	}
 	return res, DegradedMongo, nil
 }
@@ -48,8 +59,12 @@ func (c *Catalog) Search(ctx context.Context, q domain.Query) (domain.Result, De
 // Offering returns one published offering or domain.ErrNotFound.
 func (c *Catalog) Offering(ctx context.Context, id string) (domain.Document, error) {
 	d, err := c.store.GetVisible(ctx, id)
-	if err != nil {
+	if errors.Is(err, domain.ErrNotFound) {
 		return domain.Document{}, fmt.Errorf("offering %s: %w", id, err)
+	}
+	if err != nil {
+		c.log.ErrorContext(ctx, "read store document", "offering_id", id, "error", err.Error())
+		return domain.Document{}, &UnavailableError{Cause: err}
 	}
 	return d, nil
 }
