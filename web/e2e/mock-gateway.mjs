@@ -190,6 +190,8 @@ const routes = {
 // ---- fake saga -----------------------------------------------------------------------------
 const FORWARD = ["lock-prices", "validate-specifications", "create-store-entry", "confirm-publication"];
 const BACK = ["delete-store-entry", "unlock-prices", "revert-offering-to-draft"];
+/** Element id of a job type's service task, in the style of bpmn/offering_publication.bpmn. */
+const el = (jobType) => `Task_${jobType.replace(/(^|-)(\w)/g, (_, __, c) => c.toUpperCase())}`;
 
 function storeDoc(o) {
   return {
@@ -218,11 +220,13 @@ function startSaga(o) {
     bpmn_process_id: "offering-publication",
     process_definition_key: "1",
     state: "ACTIVE",
-    start_date: now(),
-    end_date: null,
+    started_at: now(),
+    ended_at: null,
     variables: { offering_id: o.id, saga_id: sagaId, price_ids: o.pricing_ids, specification_ids: o.specification_ids, saga_timeout: "PT2M" },
-    history: [{ element_id: "start", element_name: "Publication requested", element_type: "START_EVENT", state: "COMPLETED", start_date: now(), end_date: now() }],
-    incidents: [],
+    elements: [{ element_id: "start", element_type: "START_EVENT", state: "COMPLETED", started_at: now(), ended_at: now() }],
+    jobs: [],
+    current_element_ids: [],
+    incident_list: [],
   };
   db.instances.set(key, inst);
   Object.assign(o, { lifecycle_status: "PUBLISHING", saga_id: sagaId, process_instance_key: key, failure_reason: null, failed_step: null });
@@ -230,28 +234,32 @@ function startSaga(o) {
   const plan = fail ? ["lock-prices", "validate-specifications!", ...BACK.slice(1)] : FORWARD;
   let i = 0;
   const step = () => {
-    const prev = inst.history.at(-1);
+    const prev = inst.elements.at(-1);
     if (prev && prev.state === "ACTIVE") {
       prev.state = "COMPLETED";
-      prev.end_date = now();
+      prev.ended_at = now();
     }
+    inst.current_element_ids = [];
     if (i >= plan.length) {
       inst.state = "COMPLETED";
-      inst.end_date = now();
-      inst.history.push({ element_id: fail ? "end-failed" : "end", element_type: "END_EVENT", state: "COMPLETED", start_date: now(), end_date: now() });
+      inst.ended_at = now();
+      inst.elements.push({ element_id: fail ? "end-failed" : "end", element_type: "END_EVENT", state: "COMPLETED", started_at: now(), ended_at: now() });
       if (fail) Object.assign(o, { lifecycle_status: "DRAFT", updated_at: now() });
       return;
     }
     let jobType = plan[i++];
     if (jobType.endsWith("!")) {
       jobType = jobType.slice(0, -1);
-      inst.history.push({ element_id: jobType, element_type: "SERVICE_TASK", job_type: jobType, state: "TERMINATED", start_date: now(), end_date: now() });
+      inst.elements.push({ element_id: el(jobType), element_type: "SERVICE_TASK", state: "TERMINATED", started_at: now(), ended_at: now() });
+      inst.jobs.push({ type: jobType, element_id: el(jobType), state: "FAILED" });
       Object.assign(inst.variables, { failure_reason: "specification check failed (fail-saga)", failed_step: jobType });
       Object.assign(o, { failure_reason: "specification check failed (fail-saga)", failed_step: jobType });
       setTimeout(step, STEP_MS);
       return;
     }
-    inst.history.push({ element_id: jobType, element_type: "SERVICE_TASK", job_type: jobType, state: "ACTIVE", start_date: now(), end_date: null });
+    inst.elements.push({ element_id: el(jobType), element_type: "SERVICE_TASK", state: "ACTIVE", started_at: now() });
+    inst.jobs.push({ type: jobType, element_id: el(jobType), state: "ACTIVATED" });
+    inst.current_element_ids = [el(jobType)];
     if (jobType === "lock-prices") for (const id of o.pricing_ids) Object.assign(db.prices.get(id) ?? {}, { locked: true, locked_by_saga_id: sagaId });
     if (jobType === "unlock-prices") for (const id of o.pricing_ids) Object.assign(db.prices.get(id) ?? {}, { locked: false, locked_by_saga_id: null });
     if (jobType === "confirm-publication") {
@@ -322,8 +330,8 @@ function search(url) {
 
 // ---- ops: a BPMN drawn from code so bpmn-js has something to render -------------------------
 function bpmnXml() {
-  const tasks = [...FORWARD.map((t, i) => ({ id: t, x: 180 + i * 160, y: 80 })), ...BACK.map((t, i) => ({ id: t, x: 500 - i * 160 + 160, y: 240 }))];
-  const label = (id) => id.replace(/-/g, " ").replace(/^\w/, (c) => c.toUpperCase());
+  const tasks = [...FORWARD.map((t, i) => ({ id: el(t), name: t, x: 180 + i * 160, y: 80 })), ...BACK.map((t, i) => ({ id: el(t), name: t, x: 500 - i * 160 + 160, y: 240 }))];
+  const label = (t) => t.name.replace(/-/g, " ").replace(/^\w/, (c) => c.toUpperCase());
   const flows = [
     ["start", "lock-prices"],
     ...FORWARD.slice(1).map((t, i) => [FORWARD[i], t]),
@@ -332,7 +340,7 @@ function bpmnXml() {
     ["delete-store-entry", "unlock-prices"],
     ["unlock-prices", "revert-offering-to-draft"],
     ["revert-offering-to-draft", "end-failed"],
-  ];
+  ].map(([a, b]) => [FORWARD.includes(a) || BACK.includes(a) ? el(a) : a, FORWARD.includes(b) || BACK.includes(b) ? el(b) : b]);
   const pos = { start: { x: 100, y: 102, w: 36, h: 36 }, end: { x: 840, y: 102, w: 36, h: 36 }, "end-failed": { x: 200, y: 262, w: 36, h: 36 } };
   for (const t of tasks) pos[t.id] = { x: t.x, y: t.y, w: 120, h: 80 };
   const mid = (id) => ({ x: pos[id].x + pos[id].w / 2, y: pos[id].y + pos[id].h / 2 });
@@ -340,7 +348,7 @@ function bpmnXml() {
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" xmlns:di="http://www.omg.org/spec/DD/20100524/DI" id="defs" targetNamespace="http://example.com/mock">
   <bpmn:process id="offering-publication" isExecutable="true">
     <bpmn:startEvent id="start" name="Publication requested" />
-    ${tasks.map((t) => `<bpmn:serviceTask id="${t.id}" name="${label(t.id)}" />`).join("\n    ")}
+    ${tasks.map((t) => `<bpmn:serviceTask id="${t.id}" name="${label(t)}" />`).join("\n    ")}
     <bpmn:endEvent id="end" name="Published" />
     <bpmn:endEvent id="end-failed" name="Reverted" />
     ${flows.map(([a, b], i) => `<bpmn:sequenceFlow id="f${i}" sourceRef="${a}" targetRef="${b}" />`).join("\n    ")}
@@ -399,16 +407,25 @@ async function handle(req, url, body) {
       const off = url.searchParams.get("offering_id");
       const st = url.searchParams.get("state");
       const list = [...db.instances.values()].filter((i) => (!off || i.variables.offering_id === off) && (!st || i.state === st)).reverse();
-      return [200, list.map(({ history, incidents, ...rest }) => ({ ...rest, incident_count: incidents.length }))];
+      const items = list.map((i) => ({
+        key: i.key,
+        bpmn_process_id: i.bpmn_process_id,
+        process_definition_key: i.process_definition_key,
+        state: i.state,
+        started_at: i.started_at,
+        ended_at: i.ended_at,
+        incidents: i.incident_list.length,
+      }));
+      return [200, { items, total: items.length, limit: 50 }];
     }
     m = p.match(/^\/ops\/api\/instances\/([^/]+)(\/cancel)?$/);
     if (m) {
       const inst = get(db.instances, m[1], "instance");
       if (m[2]) {
-        Object.assign(inst, { state: "CANCELED", end_date: now() });
+        Object.assign(inst, { state: "CANCELED", ended_at: now() });
         return [204];
       }
-      return [200, inst];
+      return [200, { ...inst, incidents: inst.incident_list.length }];
     }
     if (/^\/ops\/api\/definitions\/[^/]+\/xml$/.test(p)) return [200, bpmnXml(), "application/xml"];
     m = p.match(/^\/ops\/api\/incidents\/([^/]+)\/resolve$/);

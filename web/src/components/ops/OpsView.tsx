@@ -35,10 +35,11 @@ export function StateBadge({ state }: { state: string }) {
 export function marksFor(d: InstanceDetail): DiagramMarks {
   const incident = d.incidents.filter((i) => i.state !== "RESOLVED").map((i) => i.elementId).filter(Boolean);
   const done: string[] = [];
-  const current: string[] = [];
+  const current: string[] = [...d.currentElementIds];
   for (const e of d.history) {
-    if (e.state === "ACTIVE" || e.state === "ACTIVATED" || (!e.endedAt && e.state !== "COMPLETED" && e.state !== "TERMINATED")) current.push(e.elementId);
-    else done.push(e.elementId);
+    const active = e.state === "ACTIVE" || e.state === "ACTIVATED" || (!e.endedAt && e.state !== "COMPLETED" && e.state !== "TERMINATED");
+    if (active && d.currentElementIds.length === 0) current.push(e.elementId);
+    else if (!active) done.push(e.elementId);
   }
   return { done: done.filter((id) => !current.includes(id)), current: current.filter((id) => !incident.includes(id)), incident };
 }

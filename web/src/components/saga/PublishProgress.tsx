@@ -32,8 +32,9 @@ interface PollState {
 async function findInstance(o: Offering, signal: AbortSignal): Promise<InstanceDetail | null> {
   let key = o.process_instance_key != null ? String(o.process_instance_key) : "";
   if (!key) {
-    const list = await listInstances({ offeringId: o.id, limit: 5 }, signal);
-    const mine = list.filter((i) => !i.offeringId || i.offeringId === o.id);
+    // Without the key, accept only an instance that names this offering; never guess.
+    const list = await listInstances({ offeringId: o.id, limit: 20 }, signal);
+    const mine = list.filter((i) => i.offeringId === o.id);
     mine.sort((a, b) => (b.startedAt ?? "").localeCompare(a.startedAt ?? ""));
     key = mine[0]?.key ?? "";
   }

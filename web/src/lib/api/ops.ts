@@ -42,6 +42,8 @@ export interface Incident {
 
 export interface InstanceDetail extends OpsInstance {
   history: ElementEvent[];
+  /** Elements the instance waits in now, when the engine says so. */
+  currentElementIds: string[];
   variables: Record<string, unknown>;
   incidents: Incident[];
 }
@@ -134,14 +136,27 @@ export function mapInstanceDetail(raw: unknown): InstanceDetail | null {
   const base = mapInstance(isObj(raw) && isObj(raw.instance) ? { ...raw, ...raw.instance } : raw);
   if (!base || !isObj(raw)) return null;
   const variables = mapVariables(first(raw, "variables", "vars"));
+  // Our engine lists jobs separately ({type, element_id}); use them to name service tasks.
+  const jobTypes = new Map<string, string>();
+  for (const j of arr(raw.jobs)) {
+    if (isObj(j)) {
+      const el = str(first(j, "element_id", "elementId"));
+      const type = str(first(j, "type", "job_type", "jobType"));
+      if (el && type) jobTypes.set(el, type);
+    }
+  }
+  const history = arr(first(raw, "elements", "history", "element_history", "element_instances", "flow_node_instances"))
+    .map(mapEvent)
+    .filter((e): e is ElementEvent => e !== null)
+    .map((e) => (e.jobType || !jobTypes.has(e.elementId) ? e : { ...e, jobType: jobTypes.get(e.elementId) ?? "" }));
+  const incidentsRaw = first(raw, "incident_list", "incidentList", "incidents");
   return {
     ...base,
     offeringId: base.offeringId ?? (str(variables.offering_id) || null),
-    history: arr(first(raw, "history", "element_history", "elements", "element_instances", "flow_node_instances"))
-      .map(mapEvent)
-      .filter((e): e is ElementEvent => e !== null),
+    history,
+    currentElementIds: arr(first(raw, "current_element_ids", "currentElementIds")).map(str).filter(Boolean),
     variables,
-    incidents: arr(raw.incidents).map(mapIncident).filter((i): i is Incident => i !== null),
+    incidents: arr(incidentsRaw).map(mapIncident).filter((i): i is Incident => i !== null),
   };
 }
 
