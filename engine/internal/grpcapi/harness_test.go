@@ -16,6 +16,8 @@ import (
 	"github.com/camunda/zeebe/clients/go/v8/pkg/worker"
 	"github.com/camunda/zeebe/clients/go/v8/pkg/zbc"
 	"github.com/jackc/pgx/v5/pgxpool"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/tmfcatalog/platform/engine/internal/engine"
 	"github.com/tmfcatalog/platform/engine/internal/grpcapi"
@@ -141,6 +143,11 @@ func (h *harness) activateWithin(jobType string, n int32, timeout, poll time.Dur
 	defer cancel()
 	jobs, err := h.client.NewActivateJobsCommand().JobType(jobType).MaxJobsToActivate(n).Timeout(timeout).
 		WorkerName("test").Send(ctx)
+	// A long poll that ends empty can race the client's own deadline on a busy machine; the
+	// server then activated nothing (it claims only while the stream is alive).
+	if status.Code(err) == codes.DeadlineExceeded && len(jobs) == 0 {
+		return nil
+	}
 	if err != nil {
 		h.t.Fatalf("activate %s: %v", jobType, err)
 	}
