@@ -63,6 +63,7 @@ export function StoreFilters({ query, text, onText, onChange, onReset, facets }:
           <ul className="mt-1 flex flex-wrap gap-1.5">
             {facets.priceRanges.map((r) => {
               const active = query.minPrice === (r.min === null ? "" : String(r.min)) && query.maxPrice === (r.max === null ? "" : String(r.max));
+              if (r.count === 0 && !active) return null;
               return (
                 <li key={r.label}>
                   <button

@@ -46,6 +46,31 @@ describe("mapSearchResponse", () => {
   });
 });
 
+describe("store-query's own response", () => {
+  it("reads items, total and {key, from, to, count} price ranges", () => {
+    const r = mapSearchResponse({
+      items: [{ ...doc, lifecycle_status: "PUBLISHED" }],
+      total: 1,
+      skip: 0,
+      limit: 12,
+      sort: "newest",
+      facets: {
+        price_ranges: [
+          { key: "0-25", from: 0, to: 25, count: 0 },
+          { key: "100-*", from: 100, to: null, count: 2 },
+        ],
+        channels: [{ value: "online", count: 1 }],
+        characteristics: [{ name: "Speed", values: [{ value: "100", count: 1 }] }],
+      },
+    });
+    expect(r.items[0]!.specifications[0]!.characteristics[0]).toEqual({ name: "Speed", value: "100", unit: "Mbps" });
+    expect(r.facets.priceRanges).toEqual([
+      { label: "0 – 25", min: 0, max: 25, count: 0 },
+      { label: "100 and up", min: 100, max: null, count: 2 },
+    ]);
+  });
+});
+
 describe("mapFacets", () => {
   it("accepts object-shaped counts", () => {
     const f = mapFacets({ channels: { online: 2, retail: 1 }, characteristics: { Speed: { "100": 2 } } });

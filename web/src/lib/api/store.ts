@@ -60,7 +60,7 @@ export const SORTS = [
   { value: "relevance", label: "Relevance" },
   { value: "price_asc", label: "Price: low to high" },
   { value: "price_desc", label: "Price: high to low" },
-  { value: "name_asc", label: "Name A–Z" },
+  { value: "name", label: "Name A–Z" },
   { value: "newest", label: "Newest first" },
 ] as const;
 
@@ -172,7 +172,8 @@ export function mapFacets(raw: unknown): StoreFacets {
     if (!isObj(r)) return [];
     const min = num(first(r, "min", "from"));
     const max = num(first(r, "max", "to"));
-    return [{ label: str(first(r, "label", "key")) || rangeLabel(min, max), min, max, count: num(first(r, "count", "doc_count")) ?? 0 }];
+    // A computed label reads better than a machine key such as "25-50".
+    return [{ label: str(r.label) || rangeLabel(min, max), min, max, count: num(first(r, "count", "doc_count")) ?? 0 }];
   });
   const chars = first(f, "characteristics", "characteristic");
   let characteristics: CharacteristicFacet[] = [];
