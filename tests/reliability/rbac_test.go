@@ -13,7 +13,7 @@ import (
 
 // access says who may call a route.
 type access struct {
-	public                bool // anyone, without a token
+	public               bool // anyone, without a token
 	admin, user, service bool
 }
 

@@ -171,15 +171,15 @@ table as a violation.
 ## Notes
 
 - RabbitMQ: only this stack's connections are closed. The services name their AMQP
-  connection `+"`<program>-<pid>`"+` (libs/messaging), so the harness lists connections with
-  `+"`rabbitmqctl list_connections pid client_properties`"+` and closes those whose name matches a
+  connection ` + "`<program>-<pid>`" + ` (libs/messaging), so the harness lists connections with
+  ` + "`rabbitmqctl list_connections pid client_properties`" + ` and closes those whose name matches a
   process of the stack; other test runs on the shared broker are untouched.
-- PostgreSQL backends: `+"`pg_terminate_backend`"+` on every session whose database ends with the
+- PostgreSQL backends: ` + "`pg_terminate_backend`" + ` on every session whose database ends with the
   stack's suffix. The PostgreSQL restart, in contrast, restarts the whole shared cluster.
 - The gateway's breaker open period is 3 s in this stack (BREAKER_OPEN_TIMEOUT), 20 s by
   default: with the default, recovery after a kill is at least the open period.
 - The short version of this suite (SIGKILL offering, SIGKILL engine, RabbitMQ connections
-  closed, backends terminated) runs in `+"`make test`"+` as TestFaultsUnderLoad in
+  closed, backends terminated) runs in ` + "`make test`" + ` as TestFaultsUnderLoad in
   tests/reliability.
 `)
 	return b.String()
