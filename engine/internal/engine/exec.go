@@ -83,9 +83,8 @@ func (e *Engine) beginWhere(ctx context.Context, tx pgx.Tx, fx *effects, where s
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
-	instKey := inst.key
 	if err != nil {
-		return nil, fmt.Errorf("lock process instance %d: %w", instKey, err)
+		return nil, fmt.Errorf("lock %s: %w", what, err)
 	}
 	def, err := e.definition(ctx, tx, inst.defKey)
 	if err != nil {
@@ -94,9 +93,11 @@ func (e *Engine) beginWhere(ctx context.Context, tx pgx.Tx, fx *effects, where s
 	return &txn{e: e, tx: tx, fx: fx, inst: inst, def: def}, nil
 }
 
+// requireActive refuses commands on ended instances; like Zeebe, their jobs and elements are
+// reported as not found.
 func (t *txn) requireActive() error {
 	if t.inst.state != stateActive {
-		return fmt.Errorf("process instance %d is %s: %w", t.inst.key, t.inst.state, ErrInvalidState)
+		return fmt.Errorf("process instance %d is %s: %w", t.inst.key, t.inst.state, ErrNotFound)
 	}
 	return nil
 }

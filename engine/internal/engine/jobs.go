@@ -212,6 +212,9 @@ func (e *Engine) withJob(ctx context.Context, jobKey int64, fn func(t *txn, j jo
 		if err != nil {
 			return err
 		}
+		if err := t.requireActive(); err != nil {
+			return err
+		}
 		j, err := t.lockJob(ctx, jobKey)
 		if err != nil {
 			return err
