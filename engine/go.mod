@@ -10,6 +10,7 @@ require (
 	github.com/prometheus/client_golang v1.25.0
 	github.com/tmfcatalog/platform/bpmn v0.0.0-00010101000000-000000000000
 	github.com/tmfcatalog/platform/libs/chassis v0.0.0
+	github.com/tmfcatalog/platform/libs/sagaworker v0.0.0
 	github.com/tmfcatalog/platform/migrations v0.0.0-00010101000000-000000000000
 	google.golang.org/grpc v1.85.0
 )
@@ -68,5 +69,6 @@ require (
 replace (
 	github.com/tmfcatalog/platform/bpmn => ../bpmn
 	github.com/tmfcatalog/platform/libs/chassis => ../libs/chassis
+	github.com/tmfcatalog/platform/libs/sagaworker => ../libs/sagaworker
 	github.com/tmfcatalog/platform/migrations => ../migrations
 )
