@@ -102,26 +102,32 @@ func (p *Publisher) publishChunk(ctx context.Context, msgs []Message, errs []err
 		return fail(0, err)
 	}
 	confirms := make([]*amqp.DeferredConfirmation, len(msgs))
+	var broken error // set when the channel failed mid-chunk: messages from brokenAt on failed
+	brokenAt := len(msgs)
 	for i, m := range msgs {
 		pub, err := p.prepare(ch, m)
-		if err != nil {
-			if errors.Is(err, ErrMalformedEnvelope) {
-				errs[i] = err
-				continue
+		if err == nil {
+			key := m.RoutingKey
+			if key == "" {
+				key = m.Envelope.EventType
 			}
-			return fail(i, err)
+			confirms[i], err = ch.PublishWithDeferredConfirmWithContext(ctx, p.topology.Exchange(m.Topic), key, true, false, pub)
+			if err != nil {
+				err = fmt.Errorf("publish %s to %s: %w", m.Envelope.EventID, m.Topic, err)
+			}
 		}
-		key := m.RoutingKey
-		if key == "" {
-			key = m.Envelope.EventType
+		if errors.Is(err, ErrMalformedEnvelope) {
+			errs[i] = err
+			continue
 		}
-		dc, err := ch.PublishWithDeferredConfirmWithContext(ctx, p.topology.Exchange(m.Topic), key, true, false, pub)
 		if err != nil {
-			return fail(i, fmt.Errorf("publish %s to %s: %w", m.Envelope.EventID, m.Topic, err))
+			broken, brokenAt = err, i
+			break
 		}
-		confirms[i] = dc
 	}
-	for i, dc := range confirms {
+	// Settle everything already sent: a message counts as delivered only once confirmed.
+	for i := range brokenAt {
+		dc := confirms[i]
 		if dc == nil {
 			continue
 		}
@@ -135,6 +141,9 @@ func (p *Publisher) publishChunk(ctx context.Context, msgs []Message, errs []err
 			}
 			errs[i] = ErrNacked
 		}
+	}
+	if broken != nil {
+		return fail(brokenAt, broken)
 	}
 	// A basic.return precedes the ack of the same message on the wire, and the library hands
 	// it to p.returns synchronously, so every return for this chunk is buffered by now.

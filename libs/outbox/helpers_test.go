@@ -3,6 +3,7 @@ package outbox_test
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -13,6 +14,11 @@ import (
 	"github.com/tmfcatalog/platform/libs/outbox"
 	"github.com/tmfcatalog/platform/libs/outbox/internal/testdb"
 )
+
+// testLogger writes the component's logs to the test output (shown for failing tests and -v).
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
 
 func newDB(t *testing.T) (*pgxpool.Pool, string) {
 	t.Helper()

@@ -30,7 +30,9 @@ CREATE TABLE IF NOT EXISTS outbox (
     next_attempt_at timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS outbox_pending_idx ON outbox (id) WHERE published_at IS NULL;
-CREATE INDEX IF NOT EXISTS outbox_pending_entity_idx ON outbox (topic, entity_id, id) WHERE published_at IS NULL;
+-- Rows that failed at the message level; normally empty, it keeps the claim's per-entity
+-- ordering check (see relay) an index probe instead of a scan.
+CREATE INDEX IF NOT EXISTS outbox_retrying_idx ON outbox (topic, entity_id, id) WHERE published_at IS NULL AND attempts > 0;
 CREATE INDEX IF NOT EXISTS outbox_published_at_idx ON outbox (published_at) WHERE published_at IS NOT NULL;
 
 CREATE OR REPLACE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$

@@ -160,7 +160,7 @@ func TestRelayReconnectsWhenTheBrokerClosesItsConnection(t *testing.T) {
 	relayConn := env.Dial("relay")
 	cfg := fastRelay(env.Topology)
 	cfg.BatchSize = 20
-	startRelay(t, outbox.NewRelay(pool, relayConn, cfg, nil))
+	startRelay(t, outbox.NewRelay(pool, relayConn, cfg, testLogger(t)))
 	// A producer keeps committing while the broker drops the relay's connection.
 	stopProducing := make(chan struct{})
 	produced := make(chan []string, 1)
@@ -191,7 +191,7 @@ func TestRelayReconnectsWhenTheBrokerClosesItsConnection(t *testing.T) {
 	want := <-produced
 	counts := got.WaitDistinct(len(want), 60*time.Second)
 	if m := missing(want, counts); len(m) > 0 {
-		t.Fatalf("%d events lost across the broker closing the relay's connection, e.g. %s", len(m), m[0])
+		t.Fatalf("%d events lost across the broker closing the relay's connection, e.g. %s (%d rows pending)", len(m), m[0], pending(t, pool))
 	}
 }
 

@@ -106,7 +106,9 @@ func (e *Env) cleanup() {
 // are untouched. It returns how many connections it closed.
 func CloseConnection(t testing.TB, name string) int {
 	t.Helper()
-	out, err := exec.Command("rabbitmqctl", "-q", "list_connections", "pid", "client_properties").CombinedOutput()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "rabbitmqctl", "-q", "list_connections", "pid", "client_properties").CombinedOutput()
 	if err != nil {
 		t.Fatalf("rabbitmqctl list_connections: %v\n%s", err, out)
 	}
@@ -118,7 +120,7 @@ func CloseConnection(t testing.TB, name string) int {
 			continue
 		}
 		pid := strings.Fields(line)[0]
-		if o, err := exec.Command("rabbitmqctl", "-q", "close_connection", pid, "test: forced close").CombinedOutput(); err != nil {
+		if o, err := exec.CommandContext(ctx, "rabbitmqctl", "-q", "close_connection", pid, "test: forced close").CombinedOutput(); err != nil {
 			t.Fatalf("rabbitmqctl close_connection %s: %v\n%s", pid, err, o)
 		}
 		closed++
