@@ -1,0 +1,101 @@
+// Package profile samples a running service's CPU with Linux perf (the services expose no
+// pprof endpoint) and condenses the result into the few lines the report quotes as evidence.
+package profile
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Entry is one symbol's share of the samples.
+type Entry struct {
+	Percent float64
+	Symbol  string
+}
+
+// Result is the flat (self) and cumulative (children included) top symbols.
+type Result struct {
+	Self       []Entry
+	Cumulative []Entry
+}
+
+// Perf records pid's CPU for d at 499 Hz with call graphs and returns the top n symbols.
+func Perf(ctx context.Context, pid int, d time.Duration, n int) (Result, error) {
+	bin, err := exec.LookPath("perf")
+	if err != nil {
+		return Result{}, fmt.Errorf("perf is not installed: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "bench-perf-")
+	if err != nil {
+		return Result{}, err
+	}
+	defer os.RemoveAll(dir)
+	data := filepath.Join(dir, "perf.data")
+	rec := exec.CommandContext(ctx, bin, "record", "-F", "499", "-g", "-p", strconv.Itoa(pid), "-o", data,
+		"--", "sleep", strconv.FormatFloat(d.Seconds(), 'f', 1, 64))
+	if out, err := rec.CombinedOutput(); err != nil {
+		return Result{}, fmt.Errorf("perf record: %w: %s", err, out)
+	}
+	var r Result
+	for _, mode := range []string{"--no-children", "--children"} {
+		rep := exec.CommandContext(ctx, bin, "report", "-i", data, "--stdio", mode, "--sort", "symbol", "-g", "none", "--percent-limit", "1")
+		out, err := rep.Output()
+		if err != nil {
+			return Result{}, fmt.Errorf("perf report: %w", err)
+		}
+		entries := ParseReport(string(out), n)
+		if mode == "--no-children" {
+			r.Self = entries
+		} else {
+			r.Cumulative = entries
+		}
+	}
+	return r, nil
+}
+
+// ParseReport reads `perf report --stdio -g none` output: lines like
+// "  12.34%  [.] crypto/internal/fips140/bigmod.addMulVVW2048" (with --children the first
+// column is the cumulative share and the second the self share). It keeps the first n.
+func ParseReport(out string, n int) []Entry {
+	var res []Entry
+	sc := bufio.NewScanner(strings.NewReader(out))
+	for sc.Scan() && len(res) < n {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		f := strings.Fields(line)
+		if len(f) < 3 || !strings.HasSuffix(f[0], "%") {
+			continue
+		}
+		pct, err := strconv.ParseFloat(strings.TrimSuffix(f[0], "%"), 64)
+		if err != nil {
+			continue
+		}
+		i := 1
+		for i < len(f) && (strings.HasSuffix(f[i], "%") || strings.HasPrefix(f[i], "[")) {
+			i++
+		}
+		if i >= len(f) {
+			continue
+		}
+		res = append(res, Entry{Percent: pct, Symbol: strings.Join(f[i:], " ")})
+	}
+	return res
+}
+
+// Format renders entries as "12.3% sym, 8.1% sym2".
+func Format(es []Entry) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = fmt.Sprintf("%.1f%% `%s`", e.Percent, e.Symbol)
+	}
+	return strings.Join(parts, ", ")
+}
