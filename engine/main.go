@@ -79,7 +79,8 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("listen GRPC_ADDR %s: %w", cfg.GRPCAddr, err)
 	}
 	host, port := advertised(ln.Addr())
-	srv := grpcapi.New(eng, log, host, port).Register(
+	g, gctx := lifecycle.NewGroup(ctx)
+	srv := grpcapi.New(eng, log, host, port).EndLongPollsWhen(gctx).Register(
 		// The Zeebe client pings every 45s; allow it instead of closing the connection.
 		grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{MinTime: 10 * time.Second, PermitWithoutStream: true}),
 	)
@@ -94,7 +95,6 @@ func run(ctx context.Context, log *slog.Logger) error {
 	opsHandler := cors.Handler(cors.Options{AllowedOrigins: cfg.CORSOrigins, AllowedMethods: []string{"GET", "POST"},
 		AllowedHeaders: []string{"Content-Type", "Authorization", "X-Correlation-ID"}})(router)
 
-	g, gctx := lifecycle.NewGroup(ctx)
 	g.Go("engine", eng.Run)
 	g.Go("grpc", func(ctx context.Context) error {
 		go func() {

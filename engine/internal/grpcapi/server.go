@@ -23,15 +23,23 @@ const GatewayVersion = "8.3.0"
 // Server implements pb.GatewayServer.
 type Server struct {
 	pb.UnimplementedGatewayServer
-	eng  *engine.Engine
-	log  *slog.Logger
-	host string
-	port int32
+	eng      *engine.Engine
+	log      *slog.Logger
+	host     string
+	port     int32
+	shutdown context.Context
 }
 
 // New returns a gateway server for eng; host and port are what Topology advertises.
 func New(eng *engine.Engine, log *slog.Logger, host string, port int32) *Server {
-	return &Server{eng: eng, log: log, host: host, port: port}
+	return &Server{eng: eng, log: log, host: host, port: port, shutdown: context.Background()}
+}
+
+// EndLongPollsWhen makes pending ActivateJobs long polls return (empty) once ctx is done, so a
+// graceful stop does not wait for their request timeouts.
+func (s *Server) EndLongPollsWhen(ctx context.Context) *Server {
+	s.shutdown = ctx
+	return s
 }
 
 // Register creates a grpc.Server serving s.
@@ -172,7 +180,10 @@ func (s *Server) ActivateJobs(req *pb.ActivateJobsRequest, stream pb.Gateway_Act
 		FetchVariables: req.GetFetchVariable(),
 		RequestTimeout: time.Duration(req.GetRequestTimeout()) * time.Millisecond,
 	}
-	err := s.eng.ActivateJobs(stream.Context(), ar, func(jobs []engine.ActivatedJob) error {
+	ctx, cancel := context.WithCancel(stream.Context())
+	defer cancel()
+	defer context.AfterFunc(s.shutdown, cancel)()
+	err := s.eng.ActivateJobs(ctx, ar, func(jobs []engine.ActivatedJob) error {
 		out := make([]*pb.ActivatedJob, 0, len(jobs))
 		for _, j := range jobs {
 			out = append(out, &pb.ActivatedJob{
@@ -184,7 +195,7 @@ func (s *Server) ActivateJobs(req *pb.ActivateJobsRequest, stream pb.Gateway_Act
 		}
 		return stream.Send(&pb.ActivateJobsResponse{Jobs: out})
 	})
-	if err != nil && stream.Context().Err() == nil {
+	if err != nil && ctx.Err() == nil {
 		return toStatus(err)
 	}
 	return nil
