@@ -29,6 +29,7 @@ type SyntaxError struct {
 	Msg  string
 }
 
+// Error implements error.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("expression %q: %s at offset %d", e.Expr, e.Msg, e.Pos)
 }

@@ -9,6 +9,7 @@ type UnsupportedError struct {
 	Reason  string
 }
 
+// Error implements error.
 func (e *UnsupportedError) Error() string {
 	msg := "unsupported BPMN element " + e.Element
 	if e.ID != "" {
@@ -26,6 +27,7 @@ type InvalidError struct {
 	Msg string
 }
 
+// Error implements error.
 func (e *InvalidError) Error() string {
 	if e.ID == "" {
 		return "invalid BPMN: " + e.Msg
