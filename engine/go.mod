@@ -8,10 +8,11 @@ require (
 	github.com/go-chi/cors v1.2.2
 	github.com/jackc/pgx/v5 v5.13.0
 	github.com/prometheus/client_golang v1.25.0
-	github.com/tmfcatalog/platform/bpmn v0.0.0-00010101000000-000000000000
+	github.com/tmfcatalog/platform/bpmn v0.0.0
+	github.com/tmfcatalog/platform/libs/auth v0.0.0
 	github.com/tmfcatalog/platform/libs/chassis v0.0.0
 	github.com/tmfcatalog/platform/libs/sagaworker v0.0.0
-	github.com/tmfcatalog/platform/migrations v0.0.0-00010101000000-000000000000
+	github.com/tmfcatalog/platform/migrations v0.0.0
 	google.golang.org/grpc v1.85.0
 )
 
@@ -24,6 +25,7 @@ require (
 	github.com/go-logr/logr v1.4.4 // indirect
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/go-ozzo/ozzo-validation/v4 v4.3.0 // indirect
+	github.com/golang-jwt/jwt/v5 v5.3.1 // indirect
 	github.com/google/go-cmp v0.7.0 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.30.0 // indirect
@@ -68,6 +70,7 @@ require (
 
 replace (
 	github.com/tmfcatalog/platform/bpmn => ../bpmn
+	github.com/tmfcatalog/platform/libs/auth => ../libs/auth
 	github.com/tmfcatalog/platform/libs/chassis => ../libs/chassis
 	github.com/tmfcatalog/platform/libs/sagaworker => ../libs/sagaworker
 	github.com/tmfcatalog/platform/migrations => ../migrations

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -20,6 +21,7 @@ import (
 	"google.golang.org/grpc/keepalive"
 
 	"github.com/tmfcatalog/platform/bpmn"
+	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/engine/internal/engine"
 	"github.com/tmfcatalog/platform/engine/internal/grpcapi"
 	"github.com/tmfcatalog/platform/engine/internal/opsapi"
@@ -43,6 +45,8 @@ type config struct {
 	AutoDeploy  bool
 	CORSOrigins []string
 	MaxConns    int32
+	OpsAuth     bool
+	Verifier    auth.VerifierConfig
 }
 
 func loadConfig(env *envconfig.Reader) (config, error) {
@@ -54,6 +58,10 @@ func loadConfig(env *envconfig.Reader) (config, error) {
 		AutoDeploy:  env.Bool("AUTO_DEPLOY", true),
 		CORSOrigins: env.List("OPS_CORS_ORIGINS", []string{"*"}),
 		MaxConns:    int32(env.Int("DB_MAX_CONNS", engine.DefaultMaxConns)),
+		OpsAuth:     env.Bool("OPS_AUTH", true),
+	}
+	if c.OpsAuth {
+		c.Verifier = auth.ConfigFromEnv(env)
 	}
 	return c, env.Err()
 }
@@ -89,7 +97,11 @@ func run(ctx context.Context, log *slog.Logger) error {
 	checks := health.New(service)
 	checks.Add("postgres", pgdb.Ping(pool))
 	checks.Mount(router)
-	opsapi.New(eng, log).Mount(router)
+	guards, err := opsGuards(cfg)
+	if err != nil {
+		return err
+	}
+	opsapi.New(eng, log).Mount(router, guards...)
 	// The web console reads the ops API from the browser; CORS wraps the router so that
 	// preflight requests are answered before routing.
 	opsHandler := cors.Handler(cors.Options{AllowedOrigins: cfg.CORSOrigins, AllowedMethods: []string{"GET", "POST"},
@@ -161,6 +173,19 @@ func deployAtStart(ctx context.Context, eng *engine.Engine, cfg config) error {
 		return fmt.Errorf("deploy at start: %w", err)
 	}
 	return nil
+}
+
+// opsGuards protects the ops API: every /api request needs a token with role ADMIN (the
+// gateway forwards the caller's token; zero trust means the engine checks it again).
+func opsGuards(cfg config) ([]func(http.Handler) http.Handler, error) {
+	if !cfg.OpsAuth {
+		return nil, nil
+	}
+	v, err := auth.NewVerifier(cfg.Verifier)
+	if err != nil {
+		return nil, fmt.Errorf("ops API token verifier: %w", err)
+	}
+	return []func(http.Handler) http.Handler{auth.Middleware(v, nil), auth.RequireRole(auth.RoleAdmin)}, nil
 }
 
 func advertised(a net.Addr) (string, int32) {

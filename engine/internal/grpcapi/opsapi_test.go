@@ -13,6 +13,8 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/tmfcatalog/platform/engine/internal/opsapi"
+	"github.com/tmfcatalog/platform/libs/auth"
+	"github.com/tmfcatalog/platform/libs/auth/authtest"
 )
 
 // The ops API is tested here, beside the gRPC tests, because it shows state that the Zeebe
@@ -131,6 +133,47 @@ func TestOpsAPIAnswersErrorsWithTheEnvelope(t *testing.T) {
 			code, body := call(t, tt.method, srv.URL+tt.path)
 			if code != tt.status || !strings.Contains(string(body), `"code":"`+tt.code+`"`) {
 				t.Fatalf("%s %s = %d %s", tt.method, tt.path, code, body)
+			}
+		})
+	}
+}
+
+func TestOpsAPIRequiresAnAdminTokenWhenGuarded(t *testing.T) {
+	h := newHarness(t)
+	issuer := authtest.NewIssuer(t)
+	v, err := auth.NewVerifier(issuer.VerifierConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := chi.NewRouter()
+	opsapi.New(h.eng, testLogger()).Mount(r, auth.Middleware(v, nil), auth.RequireRole(auth.RoleAdmin))
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name   string
+		token  string
+		status int
+	}{
+		{"no token is 401", "", http.StatusUnauthorized},
+		{"a user token is 403", issuer.Token(auth.RoleUser), http.StatusForbidden},
+		{"an admin token is 200", issuer.Token(auth.RoleAdmin), http.StatusOK},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req, err := http.NewRequestWithContext(ctxT(t), "GET", srv.URL+"/api/instances", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tt.token != "" {
+				req.Header.Set("Authorization", "Bearer "+tt.token)
+			}
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != tt.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tt.status)
 			}
 		})
 	}

@@ -41,9 +41,10 @@ func New(eng Engine, log *slog.Logger) *Handler {
 	)}
 }
 
-// Mount adds the routes under /api.
-func (h *Handler) Mount(r chi.Router) {
+// Mount adds the routes under /api, behind the given middlewares (authentication).
+func (h *Handler) Mount(r chi.Router, guards ...func(http.Handler) http.Handler) {
 	r.Route("/api", func(r chi.Router) {
+		r.Use(guards...)
 		r.Get("/definitions", h.definitions)
 		r.Get("/definitions/{key}/xml", h.definitionXML)
 		r.Get("/instances", h.instances)
