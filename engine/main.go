@@ -47,6 +47,7 @@ type config struct {
 	MaxConns    int32
 	OpsAuth     bool
 	Verifier    auth.VerifierConfig
+	Retention   time.Duration
 }
 
 func loadConfig(env *envconfig.Reader) (config, error) {
@@ -59,6 +60,7 @@ func loadConfig(env *envconfig.Reader) (config, error) {
 		CORSOrigins: env.List("OPS_CORS_ORIGINS", []string{"*"}),
 		MaxConns:    int32(env.Int("DB_MAX_CONNS", engine.DefaultMaxConns)),
 		OpsAuth:     env.Bool("OPS_AUTH", true),
+		Retention:   env.Duration("HISTORY_RETENTION", 7*24*time.Hour),
 	}
 	if c.OpsAuth {
 		c.Verifier = auth.ConfigFromEnv(env)
@@ -77,7 +79,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer pool.Close()
-	eng := engine.New(pool, log, engine.Options{})
+	eng := engine.New(pool, log, engine.Options{HistoryRetention: cfg.Retention})
 	if err := deployAtStart(ctx, eng, cfg); err != nil {
 		return err
 	}

@@ -36,6 +36,8 @@ type Options struct {
 	TimerPollMax time.Duration
 	// Now is the clock (tests); default time.Now.
 	Now func() time.Time
+	// HistoryRetention is how long ended instances are kept; 0 keeps them forever.
+	HistoryRetention time.Duration
 }
 
 // Engine is the process engine. Create it with New and run its background loop with Run.
@@ -81,6 +83,7 @@ func (e *Engine) Run(ctx context.Context) error {
 	var wg sync.WaitGroup
 	var listenErr error
 	wg.Go(func() { listenErr = e.listen(ctx) })
+	wg.Go(func() { e.retentionLoop(ctx) })
 	err := e.timerLoop(ctx)
 	wg.Wait()
 	return errors.Join(err, listenErr)

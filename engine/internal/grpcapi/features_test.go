@@ -2,11 +2,14 @@ package grpcapi_test
 
 import (
 	"context"
+	"errors"
 	"github.com/camunda/zeebe/clients/go/v8/pkg/entities"
 	"testing"
 	"time"
 
 	"google.golang.org/grpc/codes"
+
+	"github.com/tmfcatalog/platform/engine/internal/engine"
 	"google.golang.org/grpc/status"
 )
 
@@ -309,5 +312,24 @@ func TestGatewayWithoutAMatchingFlowRaisesAnIncidentThatVariablesFix(t *testing.
 	}
 	if d := h.waitState(key, "COMPLETED"); d.EndElementID != "no" {
 		t.Fatalf("ended at %q", d.EndElementID)
+	}
+}
+
+func TestHistoryOfEndedInstancesIsPurgedAfterRetention(t *testing.T) {
+	h := newHarness(t)
+	h.deploy("p.bpmn", process("p", []string{"w"}, ""))
+	ended := h.create("p", nil)
+	h.complete(h.activateOne("w"), nil)
+	h.waitState(ended, "COMPLETED")
+	running := h.create("p", nil)
+	n, err := h.eng.PurgeHistory(ctxT(t), time.Now().Add(time.Hour))
+	if err != nil || n != 1 {
+		t.Fatalf("purged %d, %v", n, err)
+	}
+	if _, err := h.eng.Instance(ctxT(t), ended); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("ended instance after purge: %v", err)
+	}
+	if d := h.instance(running); d.State != "ACTIVE" {
+		t.Fatalf("running instance is %s", d.State)
 	}
 }
