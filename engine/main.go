@@ -21,10 +21,10 @@ import (
 	"google.golang.org/grpc/keepalive"
 
 	"github.com/tmfcatalog/platform/bpmn"
-	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/engine/internal/engine"
 	"github.com/tmfcatalog/platform/engine/internal/grpcapi"
 	"github.com/tmfcatalog/platform/engine/internal/opsapi"
+	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/envconfig"
 	"github.com/tmfcatalog/platform/libs/chassis/health"
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
