@@ -79,6 +79,10 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer pool.Close()
+	if lifecycle.MigrateOnly() {
+		log.InfoContext(ctx, "database migrated")
+		return nil
+	}
 	eng := engine.New(pool, log, engine.Options{HistoryRetention: cfg.Retention})
 	if err := deployAtStart(ctx, eng, cfg); err != nil {
 		return err

@@ -52,6 +52,9 @@ type Engine struct {
 
 	defMu sync.RWMutex
 	defs  map[int64]*model.Definition
+
+	listening     chan struct{}
+	listeningOnce sync.Once
 }
 
 // New returns an engine on pool.
@@ -73,6 +76,7 @@ func New(pool *pgxpool.Pool, log *slog.Logger, opts Options) *Engine {
 		timerWake:  make(chan struct{}, 1),
 		results:    newBroadcaster(),
 		defs:       map[int64]*model.Definition{},
+		listening:  make(chan struct{}),
 	}
 }
 

@@ -55,6 +55,7 @@ func (e *Engine) listenOnce(ctx context.Context) error {
 		// Do not return a connection that still listens to the pool.
 		_, _ = conn.Exec(context.WithoutCancel(ctx), "UNLISTEN *")
 	}()
+	e.listeningOnce.Do(func() { close(e.listening) })
 	for {
 		n, err := conn.Conn().WaitForNotification(ctx)
 		if err != nil {
@@ -71,3 +72,6 @@ func (e *Engine) listenOnce(ctx context.Context) error {
 		}
 	}
 }
+
+// Listening is closed once the engine receives other replicas' notifications.
+func (e *Engine) Listening() <-chan struct{} { return e.listening }

@@ -76,6 +76,11 @@ func startEngine(t testing.TB, dbURL string) *harness {
 			t.Errorf("engine run: %v", err)
 		}
 	})
+	select {
+	case <-eng.Listening():
+	case <-time.After(30 * time.Second):
+		t.Fatal("engine did not start listening for notifications")
+	}
 	client, err := zbc.NewClient(&zbc.ClientConfig{GatewayAddress: addr.String(), UsePlaintextConnection: true})
 	if err != nil {
 		t.Fatal(err)
