@@ -67,7 +67,7 @@ type manifests struct {
 	PDBs         []policyv1.PodDisruptionBudget
 	Ingresses    []networkingv1.Ingress
 	Namespaces   []corev1.Namespace
-	Generated    map[string]map[string]bool // ConfigMap/Secret generator name -> keys
+	Generated    map[string]map[string]string // ConfigMap/Secret generator name -> key -> literal value
 	PatchedFiles map[string]bool
 }
 
@@ -151,7 +151,7 @@ func stripComments(b []byte) []byte {
 // generator keys.
 func loadKustomization(t testing.TB, dir string) *manifests {
 	t.Helper()
-	m := &manifests{Generated: map[string]map[string]bool{}, PatchedFiles: map[string]bool{}}
+	m := &manifests{Generated: map[string]map[string]string{}, PatchedFiles: map[string]bool{}}
 	loadInto(t, dir, m)
 	return m
 }
@@ -185,16 +185,16 @@ func loadInto(t testing.TB, dir string, m *manifests) {
 			continue
 		}
 		m.PatchedFiles[path] = true
-		decodeFile(t, path, &manifests{Generated: map[string]map[string]bool{}}) // strict decode only
+		decodeFile(t, path, &manifests{Generated: map[string]map[string]string{}}) // strict decode only
 	}
 	for _, g := range append(slices.Clone(k.SecretGenerator), k.ConfigMapGenerator...) {
-		keys := map[string]bool{}
+		keys := map[string]string{}
 		for _, l := range g.Literals {
-			key, _, ok := strings.Cut(l, "=")
+			key, value, ok := strings.Cut(l, "=")
 			if !ok {
 				t.Errorf("%s: generator %s literal %q is not KEY=value", rel, g.Name, l)
 			}
-			keys[key] = true
+			keys[key] = value
 		}
 		if len(g.Envs)+len(g.Files) > 0 {
 			t.Errorf("%s: generator %s reads files; use literals or a Secret created by hand", rel, g.Name)
@@ -246,7 +246,7 @@ func TestEveryManifestFileDecodesStrictlyIntoKubernetesTypes(t *testing.T) {
 			return err
 		}
 		rel, _ := filepath.Rel(repoRoot(t), p)
-		decodeFile(t, filepath.ToSlash(rel), &manifests{Generated: map[string]map[string]bool{}})
+		decodeFile(t, filepath.ToSlash(rel), &manifests{Generated: map[string]map[string]string{}})
 		return nil
 	})
 	if err != nil {
@@ -384,12 +384,12 @@ func TestDeploymentEnvironmentIsReadByTheCodeAndComesFromDeclaredObjects(t *test
 			secrets[s.Name][k] = true
 		}
 	}
-	for name, keys := range m.Generated {
-		if secrets[name] == nil {
-			secrets[name] = keys
-		} else {
-			configMaps[name] = keys
+	for name, values := range m.Generated {
+		keys := map[string]bool{}
+		for k := range values {
+			keys[k] = true
 		}
+		secrets[name] = keys // the overlays generate Secrets only (checked by loadInto's callers)
 	}
 	web := webEnvNames(t)
 	for _, d := range m.Deployments {
@@ -544,5 +544,39 @@ func TestServicesHPAsPDBsAndIngressPointAtRealWorkloads(t *testing.T) {
 	}
 	if !routed["gateway"] || !routed["web"] {
 		t.Errorf("the Ingress must route to gateway and web, routes %v", routed)
+	}
+}
+
+// TestDevOverlayServiceClientsMatchIdentity checks that each service's client id (ConfigMap)
+// and secret (generated Secret) is a pair identity's SERVICE_CLIENTS knows, and that the
+// secrets would pass identity's production rules.
+func TestDevOverlayServiceClientsMatchIdentity(t *testing.T) {
+	m := loadKustomization(t, k8sDir+"/overlays/dev")
+	minLen, devPrefix := identitySecretRules(t)
+	clients := map[string]string{}
+	for _, pair := range strings.Split(m.Generated["identity-secrets"]["SERVICE_CLIENTS"], ",") {
+		id, secret, ok := strings.Cut(pair, ":")
+		if !ok {
+			t.Fatalf("identity-secrets SERVICE_CLIENTS entry %q is not id:secret", pair)
+		}
+		clients[id] = secret
+		if len(secret) < minLen || strings.HasPrefix(secret, devPrefix) {
+			t.Errorf("client %s: secret is shorter than %d or starts with %s", id, minLen, devPrefix)
+		}
+	}
+	ids := map[string]string{}
+	for _, cm := range m.ConfigMaps {
+		if id, ok := cm.Data["SERVICE_CLIENT_ID"]; ok {
+			ids[strings.TrimSuffix(cm.Name, "-config")] = id
+		}
+	}
+	if len(ids) == 0 {
+		t.Fatal("no component is configured with SERVICE_CLIENT_ID")
+	}
+	for comp, id := range ids {
+		secret, ok := m.Generated[comp+"-secrets"]["SERVICE_CLIENT_SECRET"]
+		if !ok || clients[id] != secret {
+			t.Errorf("%s: client %q has no matching secret in identity-secrets SERVICE_CLIENTS", comp, id)
+		}
 	}
 }
