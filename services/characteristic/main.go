@@ -78,6 +78,10 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer pool.Close()
+	if lifecycle.MigrateOnly() {
+		log.InfoContext(ctx, "database migrated")
+		return nil
+	}
 
 	// RabbitMQ: the API's relay publishes, the consumer consumes.
 	conn, err := messaging.Dial(ctx, cfg.AMQPURL, log)

@@ -58,6 +58,10 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("identity database: %w", err)
 	}
 	defer pool.Close()
+	if lifecycle.MigrateOnly() {
+		log.InfoContext(ctx, "database migrated")
+		return nil
+	}
 	handler, svc, err := build(cfg, ring, pool, log)
 	if err != nil {
 		return err

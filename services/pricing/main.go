@@ -37,6 +37,10 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer pool.Close()
+	if lifecycle.MigrateOnly() {
+		log.InfoContext(ctx, "database migrated")
+		return nil
+	}
 	conn, err := messaging.Dial(ctx, cfg.AMQPURL, log)
 	if err != nil {
 		return fmt.Errorf("connect to rabbitmq: %w", err)

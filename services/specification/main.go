@@ -94,6 +94,10 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("open database: %w", err)
 	}
 	defer pool.Close()
+	if lifecycle.MigrateOnly() {
+		log.InfoContext(ctx, "database migrated")
+		return nil
+	}
 
 	tokens := auth.NewServiceTokenSource(cfg.IdentityURL, cfg.ClientID, cfg.ClientSecret, nil)
 	directory, err := characteristicclient.New(cfg.CharacteristicURL, tokens, nil)

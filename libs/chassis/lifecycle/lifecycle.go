@@ -99,3 +99,9 @@ func (g *Group) Wait() error {
 	defer g.mu.Unlock()
 	return errors.Join(g.errs...)
 }
+
+// MigrateOnly reports whether the process was started as `<service> migrate`: it should open
+// (create and migrate) its database and exit, which is what `make migrate` runs.
+func MigrateOnly() bool {
+	return len(os.Args) > 1 && os.Args[1] == "migrate"
+}

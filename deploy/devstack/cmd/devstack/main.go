@@ -40,6 +40,8 @@ func main() {
 		err = logs(os.Args[2:])
 	case "keys":
 		err = keys(os.Args[2:])
+	case "migrate":
+		err = devstack.Migrate(context.Background(), devstack.Options{Root: root()})
 	default:
 		usage()
 		os.Exit(2)
@@ -56,6 +58,7 @@ func usage() {
   status                          health of the running stack
   stop                            stop a stack started with up (e.g. by make dev-bg)
   logs -cid ID                    one request's lines from every service, in time order
+  migrate                         create and migrate every service database
   keys [-out FILE]                create the JWT signing key if missing`)
 }
 
