@@ -13,5 +13,6 @@ export default defineConfig({
     setupFiles: ["./vitest.setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     css: false,
+    reporters: ["default", "./vitest.summary.ts"],
   },
 });

@@ -69,3 +69,16 @@ describe("route protection", () => {
     expect(nav.replace).toHaveBeenCalledWith("/login");
   });
 });
+
+describe("401 anywhere", () => {
+  it("drops the session and sends the user to login with the way back", async () => {
+    resetNavigation("/viewer?tab=characteristic");
+    window.history.pushState({}, "", "/viewer?tab=characteristic");
+    mockFetch().on("GET", /characteristics/, envelope(401, "UNAUTHORIZED", "token expired"));
+    const { CharacteristicTable } = await import("@/components/viewer/CharacteristicTable");
+    renderApp(<CharacteristicTable />, "ADMIN");
+    await waitFor(() => expect(nav.replace).toHaveBeenCalledWith("/login?next=%2Fviewer%3Ftab%3Dcharacteristic"));
+    expect(getToken()).toBeNull();
+    window.history.pushState({}, "", "/");
+  });
+});

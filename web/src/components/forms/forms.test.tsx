@@ -144,3 +144,46 @@ describe("OfferingForm", () => {
     expect(screen.queryByRole("button", { name: /^publish$/i })).not.toBeInTheDocument();
   });
 });
+
+describe("OfferingForm publish", () => {
+  it("saves, publishes and shows the saga's progress", async () => {
+    const offering = (status: string) => ({
+      id: "o1",
+      name: "Fiber Home",
+      description: null,
+      specification_ids: ["s1"],
+      pricing_ids: ["p1"],
+      sales_channels: ["online"],
+      lifecycle_status: status,
+      created_at: now,
+      updated_at: now,
+      process_instance_key: null,
+    });
+    const f = mockFetch()
+      .on("GET", /\/api\/v1\/specifications/, { body: [{ id: "s1", name: "Fiber spec", characteristic_ids: ["c1"], created_at: now, updated_at: now }] })
+      .on("GET", /\/api\/v1\/prices/, {
+        body: [{ id: "p1", name: "Monthly", value: "29.99", unit: "per month", currency: "USD", locked: false, locked_by_saga_id: null, created_at: now, updated_at: now }],
+      })
+      .on("POST", /\/api\/v1\/offerings$/, { status: 201, body: offering("DRAFT") })
+      .on("POST", /\/api\/v1\/offerings\/o1\/publish$/, { status: 202, body: offering("PUBLISHING") })
+      .on("GET", /\/api\/v1\/offerings\/o1$/, { body: offering("PUBLISHING") })
+      .on("GET", /\/ops\/api\/instances/, { body: { items: [], total: 0 } });
+    renderApp(<OfferingForm />);
+    await userEvent.type(screen.getByLabelText(/^name/i), "Fiber Home");
+    for (const [combo, option] of [
+      [/specifications/i, "Fiber spec"],
+      [/prices/i, "Monthly"],
+    ] as const) {
+      await userEvent.click(screen.getByRole("combobox", { name: combo }));
+      await userEvent.click(await screen.findByRole("option", { name: new RegExp(option) }));
+      await userEvent.keyboard("{Escape}");
+    }
+    await userEvent.click(screen.getByRole("checkbox", { name: "Online" }));
+    await userEvent.click(screen.getByRole("button", { name: /^publish$/i }));
+    expect(await screen.findByRole("region", { name: "Publication progress" })).toBeInTheDocument();
+    expect(await screen.findByText(/the saga is running/i)).toBeInTheDocument();
+    expect(f.callsTo("POST", /offerings$/)[0]!.body).toMatchObject({ specification_ids: ["s1"], pricing_ids: ["p1"], sales_channels: ["online"] });
+    expect(f.callsTo("POST", /publish$/)).toHaveLength(1);
+    expect(screen.getByRole("button", { name: /save draft/i })).toBeDisabled();
+  });
+});
