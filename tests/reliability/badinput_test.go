@@ -383,3 +383,34 @@ func TestLoginBadInput(t *testing.T) {
 		t.Errorf("refused requests changed %v", changed)
 	}
 }
+
+// TestBadStoreQueriesAreRefused checks the public store's search and list parameters.
+func TestBadStoreQueriesAreRefused(t *testing.T) {
+	ctx := context.Background()
+	bad := []string{"limit=-1", "limit=abc", "limit=100000", "skip=-1", "skip=99999999999999999999999", "skip=100000000",
+		"sort=bogus", "sort=name;DROP TABLE x", "min_price=-1", "min_price=abc", "max_price=NaN", "min_price=10&max_price=1",
+		"q=" + strings.Repeat("a", 5000), "channel=" + strings.Repeat("c", 5000),
+		"characteristic=" + url.QueryEscape(`{"$where":"1"}`), "characteristic=" + strings.Repeat("k", 5000)}
+	for _, path := range []string{"/api/v1/store/search", "/api/v1/store/offerings"} {
+		for _, q := range bad {
+			t.Run(fmt.Sprintf("%s ?%.60s", path, q), func(t *testing.T) {
+				for _, c := range []*api.Client{direct("store-query", ""), gateway("")} {
+					r, err := c.JSON(ctx, http.MethodGet, path+"?"+q, nil)
+					if err != nil {
+						t.Fatal(err)
+					}
+					checkRefused(t, r, invalid)
+				}
+			})
+		}
+	}
+	for i, id := range append([]string{"not-a-uuid", strings.Repeat("f", 1000)}, injections...) {
+		t.Run(fmt.Sprintf("store offering with bad id %d", i), func(t *testing.T) {
+			r, err := direct("store-query", "").JSON(ctx, http.MethodGet, "/api/v1/store/offerings/"+url.PathEscape(id), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			checkRefused(t, r, []int{http.StatusUnprocessableEntity, http.StatusBadRequest, http.StatusNotFound})
+		})
+	}
+}

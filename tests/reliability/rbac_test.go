@@ -37,7 +37,7 @@ const randomID = "6f1c0e52-5b7a-4c8e-9a57-0d9a3c1e2b44"
 
 func rbacRoutes() []rbacRoute {
 	var out []rbacRoute
-	for _, c := range []string{"identity", "characteristic", "specification", "pricing", "offering", "gateway", "engine"} {
+	for _, c := range []string{"identity", "characteristic", "specification", "pricing", "offering", "store-query", "gateway", "engine"} {
 		for _, p := range []string{"/health", "/health/ready", "/metrics"} {
 			if c == "gateway" && p != "/health" {
 				continue
@@ -73,6 +73,9 @@ func rbacRoutes() []rbacRoute {
 		rbacRoute{"specification", http.MethodPost, "/api/v1/specifications/validate", empty, sagaRoles},
 		rbacRoute{"pricing", http.MethodPost, "/api/v1/prices/" + randomID + "/lock", empty, sagaRoles},
 		rbacRoute{"pricing", http.MethodPost, "/api/v1/prices/" + randomID + "/unlock", empty, sagaRoles},
+		rbacRoute{"store-query", http.MethodGet, "/api/v1/store/search?q=fibre", nil, public},
+		rbacRoute{"store-query", http.MethodGet, "/api/v1/store/offerings", nil, public},
+		rbacRoute{"store-query", http.MethodGet, "/api/v1/store/offerings/" + randomID, nil, public},
 		rbacRoute{"offering", http.MethodGet, "/api/v1/offerings", nil, readers},
 		rbacRoute{"offering", http.MethodGet, "/api/v1/offerings/" + randomID, nil, readers},
 		rbacRoute{"offering", http.MethodPost, "/api/v1/offerings", empty, editors},

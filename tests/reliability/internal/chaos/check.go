@@ -93,6 +93,7 @@ type Verdict struct {
 	Violations []string // every broken invariant, lost writes included
 	Published  int      // publications that ended PUBLISHED
 	Reverted   int      // publications that ended DRAFT with a reason
+	Reasons    map[string]int
 }
 
 // settle waits until none of the publications is PUBLISHING (a saga that cannot finish
@@ -181,6 +182,10 @@ func (e *Env) check(ctx context.Context, l *Ledger) (Verdict, error) {
 				v.Published++
 			case status == "DRAFT" && reason != "":
 				v.Reverted++
+				if v.Reasons == nil {
+					v.Reasons = map[string]int{}
+				}
+				v.Reasons[reason]++
 			case status == "DRAFT":
 				v.Violations = append(v.Violations, "publication of "+o.ID+" ended DRAFT without a failure reason")
 			default:
@@ -217,6 +222,13 @@ func (e *Env) check(ctx context.Context, l *Ledger) (Verdict, error) {
 			}
 		}
 	}
+	if storeUp {
+		dups, err := e.storeDuplicates(ctx)
+		if err != nil {
+			return v, err
+		}
+		v.Violations = append(v.Violations, dups...)
+	}
 	queues, err := stackrun.Queues(ctx, e.Run.Namespace)
 	if err != nil {
 		return v, err
@@ -243,4 +255,32 @@ func (e *Env) verify(ctx context.Context, l *Ledger, budget time.Duration) (Verd
 			return v, err
 		}
 	}
+}
+
+// storeDuplicates pages through the store's offering list and reports any id listed twice.
+func (e *Env) storeDuplicates(ctx context.Context) ([]string, error) {
+	seen := map[string]int{}
+	for skip := 0; ; skip += 1000 {
+		var page struct {
+			Items []struct {
+				ID string `json:"id"`
+			} `json:"items"`
+		}
+		if _, err := e.Gateway.Expect(ctx, http.StatusOK, http.MethodGet, fmt.Sprintf("/api/v1/store/offerings?limit=1000&skip=%d", skip), nil, &page); err != nil {
+			return nil, fmt.Errorf("list store: %w", err)
+		}
+		for _, it := range page.Items {
+			seen[it.ID]++
+		}
+		if len(page.Items) < 1000 || skip >= 99_000 {
+			break
+		}
+	}
+	var out []string
+	for id, n := range seen {
+		if n > 1 {
+			out = append(out, fmt.Sprintf("store lists offering %s %d times", id, n))
+		}
+	}
+	return out, nil
 }

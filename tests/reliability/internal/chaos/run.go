@@ -3,6 +3,8 @@ package chaos
 import (
 	"context"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"time"
 
@@ -56,6 +58,7 @@ type Result struct {
 	Recovery   time.Duration // fault injected → first full write cycle acknowledged end to end
 	Published  int
 	Reverted   int
+	Reasons    map[string]int // failure reasons of the reverted publications
 	Violations []string
 	Err        error // the run itself could not complete
 }
@@ -73,15 +76,15 @@ func Run(ctx context.Context, e *Env, f Fault, o Options) Result {
 		res.Sent, res.Acked = l.Sent(), l.Acked()
 	}
 	pause(ctx, o.Before)
-	start := time.Now()
-	note, err := f.Inject(ctx, e)
-	res.Note = note
+	inj, err := f.Inject(ctx, e)
+	res.Note = inj.Note
+	start := inj.At
 	if err != nil {
 		finish()
 		res.Err = fmt.Errorf("inject %s: %w", f.Name, err)
 		return res
 	}
-	e.logf("%s: injected (%s) in %s; probing", f.Name, note, time.Since(start).Round(time.Millisecond))
+	e.logf("%s: injected (%s); probing", f.Name, inj.Note)
 	if err := e.probe(ctx, l, o.Recover); err != nil {
 		finish()
 		res.Err = fmt.Errorf("no recovery after %s: %w", f.Name, err)
@@ -99,10 +102,10 @@ func Run(ctx context.Context, e *Env, f Fault, o Options) Result {
 	if err != nil {
 		res.Err = fmt.Errorf("check invariants: %w", err)
 	}
-	res.Lost, res.Published, res.Reverted = v.Lost, v.Published, v.Reverted
+	res.Lost, res.Published, res.Reverted, res.Reasons = v.Lost, v.Published, v.Reverted, v.Reasons
 	res.Violations = append(res.Violations, v.Violations...)
-	e.logf("%s: sent %d, acked %d, lost %d, published %d, reverted %d, violations %d",
-		f.Name, res.Sent, res.Acked, res.Lost, res.Published, res.Reverted, len(res.Violations))
+	e.logf("%s: sent %d, acked %d, lost %d, published %d, reverted %d %v, violations %d",
+		f.Name, res.Sent, res.Acked, res.Lost, res.Published, res.Reverted, res.Reasons, len(res.Violations))
 	return res
 }
 
@@ -173,6 +176,9 @@ func Markdown(results []Result) string {
 	for _, r := range results {
 		if r.Note != "" {
 			notes = append(notes, fmt.Sprintf("- **%s**: %s.", r.Fault, r.Note))
+		}
+		for _, reason := range slices.Sorted(maps.Keys(r.Reasons)) {
+			notes = append(notes, fmt.Sprintf("- **%s**: %d publication(s) reverted to DRAFT with reason %q.", r.Fault, r.Reasons[reason], oneLine(reason)))
 		}
 		for _, v := range r.Violations {
 			notes = append(notes, fmt.Sprintf("- **%s** violation: %s", r.Fault, oneLine(v)))

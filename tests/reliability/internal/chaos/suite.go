@@ -13,5 +13,5 @@ func FullFaults(components []string) []Fault {
 	for _, c := range components {
 		out = append(out, KillService(c))
 	}
-	return append(out, CloseRabbitConnections(), TerminateBackends(), RestartPostgres())
+	return append(out, CloseRabbitConnections(), TerminateBackends(), RestartFerret(), RestartPostgres())
 }

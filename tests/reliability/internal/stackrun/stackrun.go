@@ -36,6 +36,7 @@ type Run struct {
 	Suffix    string // every database of the stack ends with it
 	Namespace string // EVENT_NAMESPACE: every exchange and queue starts with it
 	Dir       string // runtime folder (bin/, logs/, data/)
+	Ferret    *Ferret
 }
 
 // Start builds and starts the stack in a new temporary folder. label names the run
@@ -49,8 +50,13 @@ func Start(ctx context.Context, label string) (*Run, error) {
 	_, _ = rand.Read(b[:])
 	suffix := "_" + label + hex.EncodeToString(b[:])
 	run := &Run{Suffix: suffix, Namespace: label + suffix, Dir: dir}
+	// The read store runs as a process of its own (see cmd/ferretd).
+	if run.Ferret, err = startFerret(ctx, dir); err != nil {
+		run.Cleanup()
+		return nil, err
+	}
 	st, err := devstack.Start(ctx, devstack.Options{
-		Dir: dir, RandomPorts: true, Suffix: suffix, Namespace: run.Namespace,
+		Dir: dir, RandomPorts: true, Suffix: suffix, Namespace: run.Namespace, MongoURI: run.Ferret.URI(),
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		ServiceEnv: map[string]map[string]string{
 			// Only the per-username throttle is under test; the bad-input and RBAC suites
@@ -63,6 +69,7 @@ func Start(ctx context.Context, label string) (*Run, error) {
 		},
 	})
 	if err != nil {
+		run.Ferret.Stop()
 		run.Cleanup()
 		return nil, fmt.Errorf("start stack: %w", err)
 	}
@@ -80,6 +87,9 @@ func (r *Run) Stop(keepDir bool) error {
 		if err := r.Stack.Stop(ctx); err != nil {
 			errs = append(errs, fmt.Errorf("stop stack: %w", err))
 		}
+	}
+	if r.Ferret != nil {
+		r.Ferret.Stop()
 	}
 	errs = append(errs, r.Cleanup())
 	if !keepDir {

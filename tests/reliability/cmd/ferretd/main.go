@@ -1,0 +1,48 @@
+// Command ferretd runs the embedded FerretDB (libs/ferret) as a process of its own, so the
+// reliability suites can kill and restart the read store, and so it does not run inside a test
+// binary built with the race detector (which slows it down several times).
+//
+//	ferretd -dir /tmp/x/data/ferretdb -addr 127.0.0.1:27018
+//
+// It prints "ready <mongodb URI>" on stdout once it accepts connections and stops on SIGTERM.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/tmfcatalog/platform/libs/ferret"
+)
+
+func main() {
+	dir := flag.String("dir", "", "folder of the SQLite files")
+	addr := flag.String("addr", "127.0.0.1:0", "TCP listen address")
+	flag.Parse()
+	if *dir == "" {
+		fmt.Fprintln(os.Stderr, "ferretd: -dir is required")
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	log := slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	srv, err := ferret.Start(ctx, *dir, *addr, log)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "ferretd:", err)
+		os.Exit(1)
+	}
+	fmt.Println("ready", srv.URI())
+	select {
+	case <-ctx.Done():
+		srv.Stop()
+	case <-srv.Done():
+	}
+	if err := srv.Err(); err != nil && ctx.Err() == nil {
+		fmt.Fprintln(os.Stderr, "ferretd:", err)
+		os.Exit(1)
+	}
+}
