@@ -13,6 +13,8 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
 	"github.com/tmfcatalog/platform/libs/chassis/metrics"
@@ -57,10 +59,25 @@ func NewRouter(o Options) chi.Router {
 	return r
 }
 
-// Tracing starts a server span per request, named after the chi route pattern once known.
+// Tracing starts a server span per request (continuing W3C or B3 context from the headers).
+// Once the router has matched, the span is renamed "{method} {route pattern}" and gets the
+// http.route attribute, so ids in paths do not explode the span names.
 func Tracing(service string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
-		return otelhttp.NewHandler(next, service,
+		named := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r)
+			span := trace.SpanFromContext(r.Context())
+			if !span.IsRecording() {
+				return
+			}
+			if rc := chi.RouteContext(r.Context()); rc != nil {
+				if p := rc.RoutePattern(); p != "" {
+					span.SetName(r.Method + " " + p)
+					span.SetAttributes(semconv.HTTPRoute(p))
+				}
+			}
+		})
+		return otelhttp.NewHandler(named, service,
 			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
 			otelhttp.WithFilter(func(r *http.Request) bool {
 				return r.URL.Path != "/metrics" && r.URL.Path != "/health" && r.URL.Path != "/health/ready"

@@ -21,6 +21,7 @@ import (
 )
 
 // Open makes sure the database named in databaseURL exists, migrates it and returns a pool.
+// Queries made inside a recorded trace span get their own span (see QueryTracer).
 func Open(ctx context.Context, databaseURL string, migrations fs.FS, extra ...*goose.Migration) (*pgxpool.Pool, error) {
 	if err := EnsureDatabase(ctx, databaseURL); err != nil {
 		return nil, err
@@ -28,6 +29,9 @@ func Open(ctx context.Context, databaseURL string, migrations fs.FS, extra ...*g
 	cfg, err := pgxpool.ParseConfig(databaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("parse DATABASE_URL: %w", err)
+	}
+	if cfg.ConnConfig.Tracer == nil {
+		cfg.ConnConfig.Tracer = QueryTracer{Database: cfg.ConnConfig.Database}
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {

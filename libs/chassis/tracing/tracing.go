@@ -1,12 +1,17 @@
-// Package tracing sets up OpenTelemetry for a process: the exporter chosen by environment and
-// the propagators (W3C tracecontext + baggage, and B3 for Zipkin-era peers).
+// Package tracing sets up OpenTelemetry for a process: the exporter chosen by environment,
+// the sampler, and the propagators (W3C tracecontext + baggage, and B3 for Zipkin-era peers).
 package tracing
 
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
 	"time"
 
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/contrib/propagators/b3"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
@@ -17,12 +22,19 @@ import (
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 )
 
-// Config selects the exporter: ZipkinURL wins, then OTLPEndpoint, else spans are not exported
-// (propagation still works, so ids keep flowing through logs).
+// SamplerArgEnv is the standard OpenTelemetry variable holding the sampling ratio (0..1).
+const SamplerArgEnv = "OTEL_TRACES_SAMPLER_ARG"
+
+// Config selects the exporter: ZipkinURL wins, then OTLPEndpoint, else spans are not recorded
+// at all (ids are still made and propagated, so they keep flowing through logs and headers).
 type Config struct {
 	Service      string
 	ZipkinURL    string // e.g. http://127.0.0.1:9411/api/v2/spans
 	OTLPEndpoint string // e.g. http://127.0.0.1:4318
+	// SamplerArg is the ratio of new traces to record, "0".."1"; empty reads
+	// OTEL_TRACES_SAMPLER_ARG, and when that is unset too every trace is recorded. A trace
+	// started upstream follows its parent's decision.
+	SamplerArg string
 }
 
 // Propagator is the one used for HTTP, AMQP headers and saga variables alike.
@@ -41,21 +53,54 @@ func Setup(ctx context.Context, cfg Config) (func(context.Context) error, error)
 	case cfg.ZipkinURL != "":
 		exporter, err = zipkin.New(cfg.ZipkinURL)
 	case cfg.OTLPEndpoint != "":
-		exporter, err = otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(cfg.OTLPEndpoint+"/v1/traces"))
+		exporter, err = otlptracehttp.New(ctx, otlptracehttp.WithEndpointURL(strings.TrimSuffix(cfg.OTLPEndpoint, "/")+"/v1/traces"))
 	default:
-		tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.AlwaysSample()), sdktrace.WithResource(res(cfg.Service)))
+		// No exporter: spans get ids (for logs and propagation) but are never recorded, which
+		// keeps the hot paths (the gateway above all) almost free of tracing cost.
+		tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()), sdktrace.WithResource(res(cfg.Service)))
 		otel.SetTracerProvider(tp)
 		return tp.Shutdown, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("trace exporter: %w", err)
 	}
+	sampler, err := Sampler(cfg.SamplerArg)
+	if err != nil {
+		return nil, err
+	}
 	tp := sdktrace.NewTracerProvider(
+		sdktrace.WithSampler(sampler),
 		sdktrace.WithBatcher(exporter, sdktrace.WithBatchTimeout(500*time.Millisecond)),
 		sdktrace.WithResource(res(cfg.Service)),
 	)
 	otel.SetTracerProvider(tp)
 	return tp.Shutdown, nil
+}
+
+// Sampler returns the parent-based ratio sampler for arg (see Config.SamplerArg).
+func Sampler(arg string) (sdktrace.Sampler, error) {
+	if arg == "" {
+		arg = os.Getenv(SamplerArgEnv)
+	}
+	ratio := 1.0
+	if arg = strings.TrimSpace(arg); arg != "" {
+		r, err := strconv.ParseFloat(arg, 64)
+		if err != nil || r < 0 || r > 1 {
+			return nil, fmt.Errorf("%s %q: want a ratio between 0 and 1", SamplerArgEnv, arg)
+		}
+		ratio = r
+	}
+	return sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio)), nil
+}
+
+// Transport wraps base (http.DefaultTransport when nil) so every outbound request gets a
+// client span and carries the trace context (W3C and B3 headers).
+func Transport(base http.RoundTripper) http.RoundTripper {
+	if base == nil {
+		base = http.DefaultTransport
+	}
+	return otelhttp.NewTransport(base,
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "HTTP " + r.Method }))
 }
 
 func res(service string) *resource.Resource {
