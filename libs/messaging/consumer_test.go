@@ -43,7 +43,10 @@ func TestFailingMessagesAreDeadLetteredWithTheReason(t *testing.T) {
 		{
 			name: "a message that fails every time is dead-lettered after MaxAttempts", maxAttempts: 3,
 			handler: func(calls *atomic.Int32) messaging.Handler {
-				return func(context.Context, messaging.Envelope) error { calls.Add(1); return errors.New("database is on fire") }
+				return func(context.Context, messaging.Envelope) error {
+					calls.Add(1)
+					return errors.New("database is on fire")
+				}
 			},
 			wantCalls: 3, wantReason: "failed 3 times, last error: database is on fire", wantAttempt: 3,
 		},

@@ -20,9 +20,13 @@ var (
 	ErrNacked = errors.New("messaging: message nacked by broker")
 )
 
-// maxInFlight bounds the unconfirmed messages per round trip; it is also the capacity of the
-// return buffer, so the connection's reader can never block on returns we have not drained.
-const maxInFlight = 4096
+// maxInFlight is the chunk size of PublishBatch, and returnBuffer the capacity of the return
+// buffer: the connection's reader hands basic.returns to it synchronously, so it must hold every
+// return that can arrive between two drains (all unconfirmed messages of all pending batches).
+const (
+	maxInFlight  = 4096
+	returnBuffer = 4 * maxInFlight
+)
 
 // Message is one event to publish.
 type Message struct {
@@ -39,16 +43,27 @@ type Message struct {
 
 // Publisher publishes envelopes with publisher confirms and the mandatory flag: a nil error
 // means the broker has taken responsibility for the message and routed it to at least one queue.
-// It declares each topic exchange it publishes to once per channel. Safe for concurrent use;
-// batches are serialised.
+// It declares each topic exchange it publishes to once per channel. Safe for concurrent use.
+//
+// Send and Pending.Wait split a batch so a caller can pipeline: send batch k+1 while batch k's
+// confirms are still on their way. Messages go out in Send order on one channel. After the
+// channel fails, Send refuses new batches until every earlier Pending has been waited, so a
+// later batch never overtakes an earlier one that must be retried.
 type Publisher struct {
 	conn     *Connection
 	topology Topology
 
-	mu       sync.Mutex
-	ch       *amqp.Channel
-	returns  chan amqp.Return
-	declared map[string]bool
+	mu sync.Mutex
+	pc *pubChannel
+}
+
+// pubChannel is one confirm-mode channel and the state tied to it.
+type pubChannel struct {
+	ch          *amqp.Channel
+	returns     chan amqp.Return
+	returned    map[string]bool // message ids drained from returns, not yet claimed by a batch
+	declared    map[string]bool
+	outstanding int // Pending batches sent on ch and not yet waited
 }
 
 // NewPublisher returns a publisher on conn using topology's exchange names.
@@ -68,112 +83,138 @@ func (p *Publisher) Publish(ctx context.Context, topic, routingKey string, e Env
 	return p.PublishBatch(ctx, []Message{m})[0]
 }
 
-// PublishBatch publishes every message with pipelined confirms (all sent, then all confirms
-// awaited) and returns one error per message, nil for each confirmed and routed message.
+// PublishBatch publishes every message with pipelined confirms (a chunk is sent, then its
+// confirms awaited) and returns one error per message, nil for each confirmed, routed message.
 func (p *Publisher) PublishBatch(ctx context.Context, msgs []Message) []error {
-	errs := make([]error, len(msgs))
-	p.mu.Lock()
-	defer p.mu.Unlock()
+	errs := make([]error, 0, len(msgs))
 	for start := 0; start < len(msgs); start += maxInFlight {
 		end := min(start+maxInFlight, len(msgs))
-		if err := p.publishChunk(ctx, msgs[start:end], errs[start:end]); err != nil {
-			for i := end; i < len(msgs); i++ {
-				errs[i] = err
-			}
-			break
-		}
+		errs = append(errs, p.Send(ctx, msgs[start:end]).Wait(ctx)...)
 	}
 	return errs
 }
 
-// publishChunk fills errs for msgs; a non-nil return means the channel is unusable.
-func (p *Publisher) publishChunk(ctx context.Context, msgs []Message, errs []error) error {
-	fail := func(from int, err error) error {
-		for i := from; i < len(msgs); i++ {
-			if errs[i] == nil {
-				errs[i] = err
-			}
-		}
-		p.discardChannel()
-		return err
+// Pending is a sent batch whose confirms have not been awaited yet.
+type Pending struct {
+	p        *Publisher
+	pc       *pubChannel
+	msgs     []Message
+	confirms []*amqp.DeferredConfirmation
+	errs     []error
+	sent     int   // messages [0, sent) were handed to the channel or failed on their own
+	broken   error // why messages [sent, len) were not sent
+}
+
+// Send publishes msgs without waiting for their confirms; call Wait on the result exactly once.
+// Keep the messages of all un-waited batches under 16,384.
+func (p *Publisher) Send(ctx context.Context, msgs []Message) *Pending {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	pd := &Pending{p: p, msgs: msgs, confirms: make([]*amqp.DeferredConfirmation, len(msgs)), errs: make([]error, len(msgs))}
+	if p.pc != nil && p.pc.ch.IsClosed() && p.pc.outstanding > 0 {
+		pd.broken = errors.New("publish channel closed with earlier batches unconfirmed")
+		return pd
 	}
-	ch, err := p.channel(ctx)
+	pc, err := p.channel(ctx)
 	if err != nil {
-		return fail(0, err)
+		pd.broken = err
+		return pd
 	}
-	confirms := make([]*amqp.DeferredConfirmation, len(msgs))
-	var broken error // set when the channel failed mid-chunk: messages from brokenAt on failed
-	brokenAt := len(msgs)
+	pd.pc = pc
+	pc.outstanding++
 	for i, m := range msgs {
-		pub, err := p.prepare(ch, m)
+		pub, err := p.prepare(pc, m)
 		if err == nil {
 			key := m.RoutingKey
 			if key == "" {
 				key = m.Envelope.EventType
 			}
-			confirms[i], err = ch.PublishWithDeferredConfirmWithContext(ctx, p.topology.Exchange(m.Topic), key, true, false, pub)
+			pd.confirms[i], err = pc.ch.PublishWithDeferredConfirmWithContext(ctx, p.topology.Exchange(m.Topic), key, true, false, pub)
 			if err != nil {
 				err = fmt.Errorf("publish %s to %s: %w", m.Envelope.EventID, m.Topic, err)
 			}
 		}
 		if errors.Is(err, ErrMalformedEnvelope) {
-			errs[i] = err
+			pd.errs[i] = err
 			continue
 		}
 		if err != nil {
-			broken, brokenAt = err, i
-			break
+			pd.sent, pd.broken = i, err
+			return pd
 		}
 	}
-	// Settle everything already sent: a message counts as delivered only once confirmed.
-	for i := range brokenAt {
-		dc := confirms[i]
+	pd.sent = len(msgs)
+	return pd
+}
+
+// Wait awaits the confirms of a sent batch and returns one error per message: nil when the
+// broker confirmed it and did not return it as unroutable.
+func (pd *Pending) Wait(ctx context.Context) []error {
+	broken, brokenAt := pd.broken, pd.sent
+	for i := range pd.sent {
+		dc := pd.confirms[i]
 		if dc == nil {
 			continue
 		}
 		acked, err := dc.WaitContext(ctx)
 		if err != nil {
-			return fail(i, fmt.Errorf("await confirm: %w", err))
+			broken, brokenAt = fmt.Errorf("await confirm: %w", err), i
+			break
 		}
 		if !acked {
-			if ch.IsClosed() {
-				return fail(i, fmt.Errorf("await confirm: channel closed before confirm"))
+			if pd.pc.ch.IsClosed() {
+				broken, brokenAt = errors.New("await confirm: channel closed before confirm"), i
+				break
 			}
-			errs[i] = ErrNacked
+			pd.errs[i] = ErrNacked
+		}
+	}
+	p := pd.p
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if pd.pc != nil {
+		pd.pc.outstanding--
+		// A basic.return precedes the ack of the same message on the wire, and the library hands
+		// it to the buffer synchronously, so every return for a confirmed message is there now.
+		for drained := false; !drained; {
+			select {
+			case r := <-pd.pc.returns:
+				pd.pc.returned[r.MessageId] = true
+			default:
+				drained = true
+			}
+		}
+		for i := range brokenAt {
+			id := pd.msgs[i].Envelope.EventID
+			if pd.errs[i] == nil && pd.pc.returned[id] {
+				pd.errs[i] = fmt.Errorf("%w: exchange %s, routing key %s", ErrUnroutable, p.topology.Exchange(pd.msgs[i].Topic), pd.msgs[i].RoutingKey)
+			}
+			delete(pd.pc.returned, id)
 		}
 	}
 	if broken != nil {
-		return fail(brokenAt, broken)
-	}
-	// A basic.return precedes the ack of the same message on the wire, and the library hands
-	// it to p.returns synchronously, so every return for this chunk is buffered by now.
-	returned := map[string]bool{}
-	for drained := false; !drained; {
-		select {
-		case r := <-p.returns:
-			returned[r.MessageId] = true
-		default:
-			drained = true
+		for i := brokenAt; i < len(pd.msgs); i++ {
+			if pd.errs[i] == nil {
+				pd.errs[i] = broken
+			}
+		}
+		if pd.pc != nil && p.pc == pd.pc {
+			_ = pd.pc.ch.Close()
 		}
 	}
-	for i, m := range msgs {
-		if errs[i] == nil && returned[m.Envelope.EventID] {
-			errs[i] = fmt.Errorf("%w: exchange %s, routing key %s", ErrUnroutable, p.topology.Exchange(m.Topic), m.RoutingKey)
-		}
-	}
-	return nil
+	return pd.errs
 }
 
-func (p *Publisher) prepare(ch *amqp.Channel, m Message) (amqp.Publishing, error) {
+func (p *Publisher) prepare(pc *pubChannel, m Message) (amqp.Publishing, error) {
 	body, err := Encode(m.Envelope)
 	if err != nil {
 		return amqp.Publishing{}, err
 	}
-	if !p.declared[m.Topic] {
-		if err := p.topology.DeclareExchange(ch, m.Topic); err != nil {
+	if !pc.declared[m.Topic] {
+		if err := p.topology.DeclareExchange(pc.ch, m.Topic); err != nil {
 			return amqp.Publishing{}, err
 		}
-		p.declared[m.Topic] = true
+		pc.declared[m.Topic] = true
 	}
 	traceHeaders := m.TraceHeaders
 	if traceHeaders == nil {
@@ -182,9 +223,10 @@ func (p *Publisher) prepare(ch *amqp.Channel, m Message) (amqp.Publishing, error
 	return toPublishing(m.Envelope, body, traceHeaders), nil
 }
 
-func (p *Publisher) channel(ctx context.Context) (*amqp.Channel, error) {
-	if p.ch != nil && !p.ch.IsClosed() {
-		return p.ch, nil
+// channel returns the current confirm channel, opening a new one when it is closed.
+func (p *Publisher) channel(ctx context.Context) (*pubChannel, error) {
+	if p.pc != nil && !p.pc.ch.IsClosed() {
+		return p.pc, nil
 	}
 	ch, err := p.conn.Channel(ctx)
 	if err != nil {
@@ -194,21 +236,18 @@ func (p *Publisher) channel(ctx context.Context) (*amqp.Channel, error) {
 		_ = ch.Close()
 		return nil, fmt.Errorf("enable publisher confirms: %w", err)
 	}
-	p.returns = ch.NotifyReturn(make(chan amqp.Return, maxInFlight))
-	p.ch, p.declared = ch, map[string]bool{}
-	return ch, nil
-}
-
-func (p *Publisher) discardChannel() {
-	if p.ch != nil {
-		_ = p.ch.Close()
+	p.pc = &pubChannel{
+		ch: ch, returns: ch.NotifyReturn(make(chan amqp.Return, returnBuffer)),
+		returned: map[string]bool{}, declared: map[string]bool{},
 	}
-	p.ch = nil
+	return p.pc, nil
 }
 
 // Close closes the publisher's channel; the connection stays open.
 func (p *Publisher) Close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.discardChannel()
+	if p.pc != nil {
+		_ = p.pc.ch.Close()
+	}
 }

@@ -17,8 +17,12 @@ import (
 type RelayConfig struct {
 	// Topology supplies the namespaced exchange names.
 	Topology messaging.Topology
-	// BatchSize is the most rows claimed and published per transaction (default 500).
+	// BatchSize is the most rows claimed and published per transaction (default 500, max 4096).
 	BatchSize int
+	// Pipeline is how many batches may be in flight at once (default 2, max 4): while one
+	// batch waits for its confirms the next is claimed and sent. Each in-flight batch holds a
+	// pool connection in an open transaction. 1 = strictly one batch at a time.
+	Pipeline int
 	// PollInterval is the fallback poll when no notification arrives (default 1 s): a missed
 	// NOTIFY only delays events by at most this much.
 	PollInterval time.Duration
@@ -33,6 +37,9 @@ type RelayConfig struct {
 	// RetryBackoff delays a single row after a message-level failure (unroutable, nacked):
 	// default 1 s .. 5 min. Later rows of the same entity wait behind it, keeping entity order.
 	RetryBackoff messaging.Backoff
+	// ConfirmTimeout bounds the wait for a batch's publisher confirms (default 30 s); unconfirmed
+	// messages are retried.
+	ConfirmTimeout time.Duration
 	// DropUnroutable marks rows the broker returned as unroutable (no queue bound) as published
 	// instead of retrying them. Default false: events wait until some queue is bound.
 	DropUnroutable bool
@@ -42,6 +49,11 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	if c.BatchSize <= 0 {
 		c.BatchSize = 500
 	}
+	c.BatchSize = min(c.BatchSize, 4096)
+	if c.Pipeline <= 0 {
+		c.Pipeline = 2
+	}
+	c.Pipeline = min(c.Pipeline, 4)
 	if c.PollInterval <= 0 {
 		c.PollInterval = time.Second
 	}
@@ -53,6 +65,9 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	}
 	if c.MetricsInterval == 0 {
 		c.MetricsInterval = 5 * time.Second
+	}
+	if c.ConfirmTimeout <= 0 {
+		c.ConfirmTimeout = 30 * time.Second
 	}
 	if c.Backoff == (messaging.Backoff{}) {
 		c.Backoff = messaging.Backoff{Initial: 100 * time.Millisecond, Max: 10 * time.Second}
@@ -82,7 +97,8 @@ func NewRelay(pool *pgxpool.Pool, conn *messaging.Connection, cfg RelayConfig, l
 }
 
 // Run relays until ctx is done, then returns nil. Database and broker failures are retried with
-// capped exponential backoff; Run itself does not give up.
+// capped exponential backoff; Run itself does not give up. Batches in flight when ctx ends get a
+// short grace period for their confirms, so a clean stop republishes little.
 func (r *Relay) Run(ctx context.Context) error {
 	defer r.pub.Close()
 	wake := make(chan struct{}, 1)
@@ -95,33 +111,102 @@ func (r *Relay) Run(ctx context.Context) error {
 	if r.cfg.MetricsInterval > 0 {
 		wg.Go(func() { r.metricsLoop(ctx) })
 	}
+
+	// The completer finishes sent batches in send order: await confirms, mark, commit.
+	inflight := make(chan *batch, r.cfg.Pipeline)
+	slots := make(chan struct{}, r.cfg.Pipeline)
+	results := make(chan error, r.cfg.Pipeline)
+	var completer sync.WaitGroup
+	completer.Go(func() {
+		for b := range inflight {
+			err := r.complete(ctx, b)
+			<-slots
+			select {
+			case results <- err:
+			case <-ctx.Done(): // Run has stopped reading outcomes
+			}
+		}
+	})
+	defer completer.Wait()
+	defer close(inflight)
+
 	poll := time.NewTimer(r.cfg.PollInterval)
 	defer poll.Stop()
 	failures := 0
 	for ctx.Err() == nil {
-		n, err := r.relayBatch(ctx)
-		if ctx.Err() != nil {
-			break
-		}
-		if err != nil {
-			failures++
-			relayErrorsTotal.Inc()
-			r.log.WarnContext(ctx, "outbox batch failed", "error", err.Error(), "consecutive_failures", failures)
-			_ = messaging.Sleep(ctx, r.cfg.Backoff.Delay(failures))
+		if failed := drainResults(results, &failures); failed != nil {
+			r.fail(ctx, failed, failures)
 			continue
 		}
-		failures = 0
-		if n > 0 {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			continue
+		case err := <-results: // wait for a slot; results free slots
+			if err != nil {
+				failures++
+				r.fail(ctx, err, failures)
+			} else {
+				failures = 0
+			}
+			continue
+		}
+		b, err := r.claimAndSend(ctx)
+		if err != nil {
+			<-slots
+			if ctx.Err() == nil {
+				failures++
+				r.fail(ctx, err, failures)
+			}
+			continue
+		}
+		if b != nil {
+			inflight <- b
 			continue // more may be pending; an empty claim is cheap
 		}
+		<-slots
 		poll.Reset(r.cfg.PollInterval)
 		select {
 		case <-ctx.Done():
 		case <-wake:
 		case <-poll.C:
+		case err := <-results:
+			if err != nil {
+				failures++
+				r.fail(ctx, err, failures)
+			} else {
+				failures = 0
+			}
 		}
 	}
 	return nil
+}
+
+// drainResults consumes finished batches' outcomes without blocking; it returns the first
+// failure and counts consecutive failures (a success resets the count).
+func drainResults(results <-chan error, failures *int) error {
+	var first error
+	for {
+		select {
+		case err := <-results:
+			if err == nil {
+				*failures = 0
+				continue
+			}
+			*failures++
+			if first == nil {
+				first = err
+			}
+		default:
+			return first
+		}
+	}
+}
+
+func (r *Relay) fail(ctx context.Context, err error, failures int) {
+	relayErrorsTotal.Inc()
+	r.log.WarnContext(ctx, "outbox batch failed", "error", err.Error(), "consecutive_failures", failures)
+	_ = messaging.Sleep(ctx, r.cfg.Backoff.Delay(max(failures, 1)))
 }
 
 // wakeUp signals the main loop without blocking.

@@ -51,26 +51,50 @@ type row struct {
 	attempts      int32
 }
 
-// relayBatch claims, publishes and marks one batch in one transaction. It returns the number of
-// rows claimed; an error means the batch could not complete (the loop backs off).
-func (r *Relay) relayBatch(ctx context.Context) (int, error) {
+// batch is a claimed and sent batch: its rows stay locked by tx until complete commits.
+type batch struct {
+	tx      pgx.Tx
+	rows    []row
+	spans   []trace.Span
+	pending *messaging.Pending
+	started time.Time
+}
+
+// claimAndSend opens a transaction, claims due rows and sends them without awaiting confirms.
+// It returns nil (and no error) when nothing is due.
+func (r *Relay) claimAndSend(ctx context.Context) (*batch, error) {
 	started := time.Now()
 	tx, err := r.pool.Begin(ctx)
 	if err != nil {
-		return 0, batchErr("begin", err)
+		return nil, batchErr("begin", err)
 	}
-	defer func() { _ = tx.Rollback(context.WithoutCancel(ctx)) }()
 	rows, err := claim(ctx, tx, r.cfg.BatchSize)
-	if err != nil {
-		return 0, batchErr("claim", err)
-	}
-	if len(rows) == 0 {
-		return 0, nil
+	if err != nil || len(rows) == 0 {
+		_ = tx.Rollback(context.WithoutCancel(ctx))
+		if err != nil {
+			return nil, batchErr("claim", err)
+		}
+		return nil, nil
 	}
 	msgs, spans := r.messages(ctx, rows)
-	errs := r.pub.PublishBatch(ctx, msgs)
+	return &batch{tx: tx, rows: rows, spans: spans, pending: r.pub.Send(ctx, msgs), started: started}, nil
+}
 
-	// Record the outcome even if ctx was cancelled mid-publish: confirmed rows must be marked.
+// complete awaits a batch's confirms (at most ConfirmTimeout; a stopping relay gives them a
+// 5 s grace so rows the broker already has get marked) and records the outcome in the batch's
+// transaction.
+func (r *Relay) complete(ctx context.Context, b *batch) error {
+	defer func() {
+		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		_ = b.tx.Rollback(rctx) // no-op after a successful commit
+	}()
+	wctx, wcancel := context.WithTimeout(context.WithoutCancel(ctx), r.cfg.ConfirmTimeout)
+	stopGrace := context.AfterFunc(ctx, func() { time.AfterFunc(5*time.Second, wcancel) })
+	errs := b.pending.Wait(wctx)
+	stopGrace()
+	wcancel()
+
 	mctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	var (
@@ -80,13 +104,13 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 		failedDly []float64
 		brokerErr error
 	)
-	for i, rw := range rows {
+	for i, rw := range b.rows {
 		err := errs[i]
 		if err != nil && r.cfg.DropUnroutable && errors.Is(err, messaging.ErrUnroutable) {
 			r.log.WarnContext(mctx, "dropping unroutable event", "event_id", rw.eventID, "topic", rw.topic, "routing_key", rw.routingKey)
 			err = nil
 		}
-		spans[i].End()
+		b.spans[i].End()
 		if err == nil {
 			published = append(published, rw.id)
 			continue
@@ -113,21 +137,21 @@ func (r *Relay) relayBatch(ctx context.Context) (int, error) {
 		}
 		failedIDs, failedMsg, failedDly = append(failedIDs, rw.id), append(failedMsg, err.Error()), append(failedDly, delay.Seconds())
 	}
-	if err := mark(mctx, tx, published, failedIDs, failedMsg, failedDly); err != nil {
-		return len(rows), batchErr("mark", err)
+	if err := mark(mctx, b.tx, published, failedIDs, failedMsg, failedDly); err != nil {
+		return batchErr("mark", err)
 	}
-	if err := tx.Commit(mctx); err != nil {
-		return len(rows), batchErr("commit", err)
+	if err := b.tx.Commit(mctx); err != nil {
+		return batchErr("commit", err)
 	}
 	publishedTotal.Add(float64(len(published)))
-	batchSeconds.Observe(time.Since(started).Seconds())
+	batchSeconds.Observe(time.Since(b.started).Seconds())
 	if len(failedIDs) > 0 {
-		r.log.WarnContext(ctx, "outbox events not published, will retry", "failed", len(failedIDs), "published", len(published), "first_error", failedMsg[0])
+		r.log.WarnContext(mctx, "outbox events not published, will retry", "failed", len(failedIDs), "published", len(published), "first_error", failedMsg[0])
 	}
 	if brokerErr != nil {
-		return len(rows), batchErr("publish", brokerErr)
+		return batchErr("publish", brokerErr)
 	}
-	return len(rows), nil
+	return nil
 }
 
 func claim(ctx context.Context, tx pgx.Tx, limit int) ([]row, error) {
