@@ -142,14 +142,16 @@ func (w *Workers) dispatch(runCtx context.Context, h Handler) worker.JobHandler 
 		if err == nil {
 			ctx = w.jobContext(ctx, job)
 		}
-		ctx, span := otel.Tracer("github.com/tmfcatalog/platform/libs/sagaworker").Start(ctx, "saga job "+raw.GetType(),
+		ctx, span := otel.Tracer("github.com/tmfcatalog/platform/libs/sagaworker").Start(ctx, SpanName(raw.GetBpmnProcessId(), raw.GetType()),
 			trace.WithSpanKind(trace.SpanKindConsumer),
 			trace.WithAttributes(
 				attribute.String("zeebe.job.type", raw.GetType()),
 				attribute.Int64("zeebe.job.key", raw.GetKey()),
 				attribute.Int64("zeebe.process_instance.key", raw.GetProcessInstanceKey()),
+				attribute.String("zeebe.bpmn_process_id", raw.GetBpmnProcessId()),
 			))
 		defer span.End()
+		started := time.Now()
 		var vars map[string]any
 		if err == nil {
 			vars, err = w.call(ctx, h, job)
@@ -160,6 +162,7 @@ func (w *Workers) dispatch(runCtx context.Context, h Handler) worker.JobHandler 
 			span.RecordError(err)
 			span.SetStatus(codes.Error, err.Error())
 		}
+		observeJob(raw.GetType(), err, time.Since(started))
 		w.report(ctx, client, job, raw, vars, err)
 	}
 }
