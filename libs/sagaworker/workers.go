@@ -211,7 +211,7 @@ func (w *Workers) report(ctx context.Context, client worker.JobClient, job Job, 
 			log.ErrorContext(ctx, "complete job", "error", cerr)
 			return
 		}
-		log.DebugContext(ctx, "job completed")
+		log.InfoContext(ctx, "job completed")
 		return
 	}
 	if reason, ok := IsBusinessError(err); ok {
