@@ -86,3 +86,26 @@ func TestMakeInfraUpStartsOnlyInfrastructureServicesOfTheComposeFile(t *testing.
 		}
 	}
 }
+
+// TestComposeIdentityTrustsForwardedAddressesOnlyFromTheGateway: identity throttles logins by
+// client address, which the gateway passes on; any other container (or the host, through a
+// published port) must not be able to claim an address.
+func TestComposeIdentityTrustsForwardedAddressesOnlyFromTheGateway(t *testing.T) {
+	p := loadComposeProject(t)
+	gw, err := p.GetService("gateway")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := gw.Networks["default"]
+	if n == nil || n.Ipv4Address == "" {
+		t.Fatal("the gateway has no fixed address on the default network")
+	}
+	id, err := p.GetService("identity")
+	if err != nil {
+		t.Fatal(err)
+	}
+	trusted := id.Environment["TRUSTED_PROXIES"]
+	if trusted == nil || *trusted != n.Ipv4Address+"/32" {
+		t.Errorf("identity TRUSTED_PROXIES=%v, want only the gateway's %s/32", trusted, n.Ipv4Address)
+	}
+}
