@@ -8,16 +8,16 @@ import { channelLabel } from "@/lib/format";
 
 interface Props {
   query: StoreQuery;
-  /** What the search box shows (ahead of the debounced query). */
-  text: string;
-  onText: (t: string) => void;
+  /** What the keyword and price boxes show (ahead of the debounced query). */
+  draft: Pick<StoreQuery, "q" | "minPrice" | "maxPrice">;
+  onDraft: (patch: Partial<Pick<StoreQuery, "q" | "minPrice" | "maxPrice">>) => void;
   onChange: (patch: Partial<StoreQuery>) => void;
   onReset: () => void;
   facets: StoreFacets | null;
 }
 
 /** The store's filter panel: keyword, price range, channel and characteristic facets. */
-export function StoreFilters({ query, text, onText, onChange, onReset, facets }: Props) {
+export function StoreFilters({ query, draft, onDraft, onChange, onReset, facets }: Props) {
   const toggleChar = (pair: string) =>
     onChange({
       characteristics: query.characteristics.includes(pair) ? query.characteristics.filter((c) => c !== pair) : [...query.characteristics, pair],
@@ -44,7 +44,7 @@ export function StoreFilters({ query, text, onText, onChange, onReset, facets }:
         </label>
         <div className="relative">
           <Icon name="search" className="pointer-events-none absolute top-1/2 left-3 h-4 w-4 -translate-y-1/2 text-slate-500" />
-          <input id="store-q" type="search" placeholder="Search offerings…" value={text} onChange={(e) => onText(e.target.value)} className={cn(inputClass, "border-slate-200 pl-9")} />
+          <input id="store-q" type="search" placeholder="Search offerings…" value={draft.q} onChange={(e) => onDraft({ q: e.target.value })} className={cn(inputClass, "border-slate-200 pl-9")} />
         </div>
       </div>
       <fieldset className="flex flex-col gap-2">
@@ -53,11 +53,11 @@ export function StoreFilters({ query, text, onText, onChange, onReset, facets }:
           <label className="sr-only" htmlFor="store-min">
             Minimum price
           </label>
-          <input id="store-min" inputMode="decimal" placeholder="Min" value={query.minPrice} onChange={(e) => onChange({ minPrice: e.target.value.replace(/[^\d.]/g, "") })} className={cn(inputClass, "border-slate-200")} />
+          <input id="store-min" inputMode="decimal" placeholder="Min" value={draft.minPrice} onChange={(e) => onDraft({ minPrice: e.target.value.replace(/[^\d.]/g, "") })} className={cn(inputClass, "border-slate-200")} />
           <label className="sr-only" htmlFor="store-max">
             Maximum price
           </label>
-          <input id="store-max" inputMode="decimal" placeholder="Max" value={query.maxPrice} onChange={(e) => onChange({ maxPrice: e.target.value.replace(/[^\d.]/g, "") })} className={cn(inputClass, "border-slate-200")} />
+          <input id="store-max" inputMode="decimal" placeholder="Max" value={draft.maxPrice} onChange={(e) => onDraft({ maxPrice: e.target.value.replace(/[^\d.]/g, "") })} className={cn(inputClass, "border-slate-200")} />
         </div>
         {facets?.priceRanges.length ? (
           <ul className="mt-1 flex flex-wrap gap-1.5">

@@ -76,6 +76,21 @@ describe("StoreView", () => {
     expect(f.callsTo("GET", /store\/search/).map((c) => c.url.searchParams.get("q"))).toEqual([null, "pro"]);
   });
 
+  it("debounces typed price bounds and keeps the keyword", async () => {
+    resetNavigation("/store?q=fiber");
+    const f = storeApi();
+    // Long enough that moving from one box to the other stays within one pause.
+    renderApp(<StoreView debounceMs={1000} />, null);
+    await screen.findByRole("heading", { name: "Fiber Basic" });
+    await userEvent.type(screen.getByLabelText("Minimum price"), "30");
+    await userEvent.type(screen.getByLabelText("Maximum price"), "90");
+    await waitFor(() => expect(nav.search.get("max_price")).toBe("90"), { timeout: 3000 });
+    expect(nav.replace).toHaveBeenCalledTimes(1);
+    expect(nav.search.get("min_price")).toBe("30");
+    expect(nav.search.get("q")).toBe("fiber");
+    await waitFor(() => expect(f.calls.at(-1)!.url.searchParams.get("min_price")).toBe("30"));
+  });
+
   it("puts channel, price range and sort choices in the URL", async () => {
     resetNavigation("/store");
     storeApi();

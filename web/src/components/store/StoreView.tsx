@@ -15,6 +15,8 @@ import { StoreFilters } from "./StoreFilters";
 
 export const SEARCH_DEBOUNCE_MS = 300;
 
+type Draft = Pick<StoreQuery, "q" | "minPrice" | "maxPrice">;
+
 /** The public store: every filter lives in the URL, so a search can be bookmarked or shared. */
 export function StoreView({ debounceMs = SEARCH_DEBOUNCE_MS }: { debounceMs?: number }) {
   const router = useRouter();
@@ -31,19 +33,27 @@ export function StoreView({ debounceMs = SEARCH_DEBOUNCE_MS }: { debounceMs?: nu
     [router, pathname],
   );
 
-  const [text, setText] = useState(query.q);
+  // What the shopper is typing (keyword and price bounds); it reaches the URL after a pause.
+  const [draft, setDraft] = useState<Draft>({ q: query.q, minPrice: query.minPrice, maxPrice: query.maxPrice });
   const [filtersOpen, setFiltersOpen] = useState(false);
-  const debounced = useDebounced(text, debounceMs);
+  const debounced = useDebounced(draft, debounceMs);
   useEffect(() => {
     const current = queryFromUrl(new URLSearchParams(urlKey));
-    if (debounced.trim() !== current.q.trim()) navigate({ ...current, q: debounced, page: 1 });
-    // Only the debounced text drives this; URL changes from other filters must not re-run it.
+    if (debounced.q.trim() !== current.q.trim() || debounced.minPrice !== current.minPrice || debounced.maxPrice !== current.maxPrice) {
+      navigate({ ...current, ...debounced, page: 1 });
+    }
+    // Only the debounced draft drives this; URL changes from other filters must not re-run it.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [debounced]);
 
-  const change = (patch: Partial<StoreQuery>) => navigate({ ...query, page: 1, ...patch });
+  const editDraft = (patch: Partial<Draft>) => setDraft((d) => ({ ...d, ...patch }));
+  const change = (patch: Partial<StoreQuery>) => {
+    const next = { ...query, ...draft, page: 1, ...patch };
+    setDraft({ q: next.q, minPrice: next.minPrice, maxPrice: next.maxPrice });
+    navigate(next);
+  };
   const reset = () => {
-    setText("");
+    setDraft({ q: "", minPrice: "", maxPrice: "" });
     navigate(EMPTY_QUERY);
   };
 
@@ -77,7 +87,7 @@ export function StoreView({ debounceMs = SEARCH_DEBOUNCE_MS }: { debounceMs?: nu
             {filtersOpen ? "Hide filters" : "Show filters"}
           </Button>
           <div id="store-filters" className={filtersOpen ? "block" : "hidden lg:block"}>
-            <StoreFilters query={query} text={text} onText={setText} onChange={change} onReset={reset} facets={data?.facets ?? null} />
+            <StoreFilters query={query} draft={draft} onDraft={editDraft} onChange={change} onReset={reset} facets={data?.facets ?? null} />
           </div>
         </div>
         <section aria-label="Results" aria-busy={result.loading || undefined} className="flex flex-col gap-4">
