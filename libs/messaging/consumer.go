@@ -203,6 +203,13 @@ func (c *Consumer) watchLag(ctx context.Context) {
 		if err == nil {
 			queueDepth.WithLabelValues(c.cfg.Group).Set(float64(q.Messages))
 		}
+		if ch.IsClosed() { // a failed passive declare closes the channel; reopen next tick
+			continue
+		}
+		dlq, err := ch.QueueDeclarePassive(c.cfg.Topology.DeadLetterQueue(c.cfg.Group), true, false, false, false, nil)
+		if err == nil {
+			dlqDepth.WithLabelValues(c.cfg.Group).Set(float64(dlq.Messages))
+		}
 	}
 }
 

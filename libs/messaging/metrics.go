@@ -22,6 +22,9 @@ var (
 	queueDepth = promauto.NewGaugeVec(prometheus.GaugeOpts{
 		Name: "messaging_queue_depth", Help: "Ready messages waiting in the group's queue (consumer lag).",
 	}, []string{"group"})
+	dlqDepth = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "messaging_dlq_depth", Help: "Messages waiting in the group's dead-letter queue.",
+	}, []string{"group"})
 	handlerSeconds = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name: "messaging_handler_duration_seconds", Help: "Handler duration.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
