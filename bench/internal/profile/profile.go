@@ -45,7 +45,7 @@ func Perf(ctx context.Context, pid int, d time.Duration, n int) (Result, error) 
 	}
 	var r Result
 	for _, mode := range []string{"--no-children", "--children"} {
-		rep := exec.CommandContext(ctx, bin, "report", "-i", data, "--stdio", mode, "--sort", "symbol", "-g", "none", "--percent-limit", "1")
+		rep := exec.CommandContext(ctx, bin, "report", "-i", data, "--stdio", mode, "--sort", "symbol", "-g", "none", "--percent-limit", "0.5")
 		out, err := rep.Output()
 		if err != nil {
 			return Result{}, fmt.Errorf("perf report: %w", err)
@@ -86,9 +86,27 @@ func ParseReport(out string, n int) []Entry {
 		if i >= len(f) {
 			continue
 		}
-		res = append(res, Entry{Percent: pct, Symbol: strings.Join(f[i:], " ")})
+		sym := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.Join(f[i:], " ")), "- -"))
+		res = append(res, Entry{Percent: pct, Symbol: sym})
 	}
 	return res
+}
+
+// Filter keeps the entries whose symbol contains one of the substrings, at most n.
+func Filter(es []Entry, n int, substrings ...string) []Entry {
+	var out []Entry
+	for _, e := range es {
+		for _, s := range substrings {
+			if strings.Contains(e.Symbol, s) {
+				out = append(out, e)
+				break
+			}
+		}
+		if len(out) == n {
+			break
+		}
+	}
+	return out
 }
 
 // Format renders entries as "12.3% sym, 8.1% sym2".

@@ -192,20 +192,20 @@ func Gateway(ctx context.Context, env *Env) report.Section {
 
 // profileUnderLoad samples pid with perf for 4 s while op runs at the gateway concurrency.
 func profileUnderLoad(ctx context.Context, svc string, pid int, op load.Op) []string {
-	lctx, cancel := context.WithCancel(ctx)
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		load.Closed(lctx, gatewayConc, 0, 6*time.Second, op)
-	}()
-	res, err := profile.Perf(ctx, pid, 4*time.Second, 8)
-	cancel()
-	<-done
+	return profileDuring(ctx, svc, pid, 4*time.Second, func(ctx context.Context) {
+		load.Closed(ctx, gatewayConc, 0, 6*time.Second, op)
+	})
+}
+
+// perfLines records pid for d and renders the self and cumulative top symbols.
+func perfLines(ctx context.Context, svc string, pid int, d time.Duration) []string {
+	res, err := profile.Perf(ctx, pid, d, 400)
 	if err != nil {
 		return []string{fmt.Sprintf("%s profile: %v", svc, err)}
 	}
 	return []string{
-		fmt.Sprintf("%s CPU profile under load (perf, self time): %s", svc, profile.Format(res.Self)),
-		fmt.Sprintf("%s CPU profile (including callees): %s", svc, profile.Format(res.Cumulative)),
+		fmt.Sprintf("%s CPU profile under load (perf, self time): %s", svc, profile.Format(res.Self[:min(10, len(res.Self))])),
+		fmt.Sprintf("%s CPU profile, cumulative, our code and its libraries: %s", svc, profile.Format(profile.Filter(res.Cumulative, 14,
+			"tmfcatalog", "crypto/", "otel", "slog", "encoding/json", "httputil", "prometheus", "mongo", "bleve", "pgx", "amqp", "gc", "syscall.Syscall", "runtime.mallocgc"))),
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/tmfcatalog/platform/bench/internal/load"
@@ -26,8 +27,9 @@ const (
 // gateway.
 func createOp(c *platform.Client, label string) load.Op {
 	run := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
-	return func(ctx context.Context, i int64) error {
-		body := map[string]any{"name": fmt.Sprintf("%s %s-%d", label, run, i), "value": "100", "unit_of_measure": "Mbps"}
+	var seq atomic.Int64 // names stay unique across the runs that share this operation
+	return func(ctx context.Context, _ int64) error {
+		body := map[string]any{"name": fmt.Sprintf("%s %s-%d", label, run, seq.Add(1)), "value": "100", "unit_of_measure": "Mbps"}
 		return c.Do(ctx, http.MethodPost, "/api/v1/characteristics", body, nil, http.StatusCreated)
 	}
 }
