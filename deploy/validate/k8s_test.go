@@ -17,58 +17,23 @@ import (
 	policyv1 "k8s.io/api/policy/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/labels"
+	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/kyaml/filesys"
 	"sigs.k8s.io/yaml"
 )
 
 const k8sDir = "deploy/k8s"
 
-// kustomization is the subset of kustomize's Kustomization the manifests use; decoding is
-// strict, so a field outside it fails the test (extend the struct deliberately).
-type kustomization struct {
-	APIVersion string   `json:"apiVersion"`
-	Kind       string   `json:"kind"`
-	Namespace  string   `json:"namespace,omitempty"`
-	Resources  []string `json:"resources,omitempty"`
-	Labels     []struct {
-		Pairs            map[string]string `json:"pairs"`
-		IncludeSelectors bool              `json:"includeSelectors,omitempty"`
-		IncludeTemplates bool              `json:"includeTemplates,omitempty"`
-	} `json:"labels,omitempty"`
-	Images []struct {
-		Name    string `json:"name"`
-		NewName string `json:"newName,omitempty"`
-		NewTag  string `json:"newTag,omitempty"`
-	} `json:"images,omitempty"`
-	Patches []struct {
-		Path   string `json:"path"`
-		Target *struct {
-			Kind string `json:"kind,omitempty"`
-			Name string `json:"name,omitempty"`
-		} `json:"target,omitempty"`
-	} `json:"patches,omitempty"`
-	SecretGenerator    []generator `json:"secretGenerator,omitempty"`
-	ConfigMapGenerator []generator `json:"configMapGenerator,omitempty"`
-}
-
-type generator struct {
-	Name     string   `json:"name"`
-	Literals []string `json:"literals,omitempty"`
-	Envs     []string `json:"envs,omitempty"`
-	Files    []string `json:"files,omitempty"`
-}
-
 // manifests is every object of one kustomize root, base objects first, by kind.
 type manifests struct {
-	Deployments  []appsv1.Deployment
-	Services     []corev1.Service
-	ConfigMaps   []corev1.ConfigMap
-	Secrets      []corev1.Secret
-	HPAs         []autoscalingv2.HorizontalPodAutoscaler
-	PDBs         []policyv1.PodDisruptionBudget
-	Ingresses    []networkingv1.Ingress
-	Namespaces   []corev1.Namespace
-	Generated    map[string]map[string]string // ConfigMap/Secret generator name -> key -> literal value
-	PatchedFiles map[string]bool
+	Deployments []appsv1.Deployment
+	Services    []corev1.Service
+	ConfigMaps  []corev1.ConfigMap
+	Secrets     []corev1.Secret
+	HPAs        []autoscalingv2.HorizontalPodAutoscaler
+	PDBs        []policyv1.PodDisruptionBudget
+	Ingresses   []networkingv1.Ingress
+	Namespaces  []corev1.Namespace
 }
 
 // decodeStrict decodes one YAML document into the k8s.io/api type of its kind; unknown
@@ -146,66 +111,24 @@ func stripComments(b []byte) []byte {
 	return bytes.Join(out, []byte("\n"))
 }
 
-// loadKustomization reads a kustomize root (relative dir) and everything it includes:
-// resources recursively, patch files (decoded strictly as partial objects, not merged) and
-// generator keys.
+// loadKustomization runs `kustomize build` on a kustomize root (relative dir) in process and
+// decodes every resulting object strictly.
 func loadKustomization(t testing.TB, dir string) *manifests {
 	t.Helper()
-	m := &manifests{Generated: map[string]map[string]string{}, PatchedFiles: map[string]bool{}}
-	loadInto(t, dir, m)
+	k := krusty.MakeKustomizer(krusty.MakeDefaultOptions())
+	resMap, err := k.Run(filesys.MakeFsOnDisk(), filepath.Join(repoRoot(t), filepath.FromSlash(dir)))
+	if err != nil {
+		t.Fatalf("kustomize build %s: %v", dir, err)
+	}
+	m := &manifests{}
+	for _, r := range resMap.Resources() {
+		y, err := r.AsYAML()
+		if err != nil {
+			t.Fatalf("%s: %s %s: %v", dir, r.GetKind(), r.GetName(), err)
+		}
+		decodeStrict(t, fmt.Sprintf("kustomize build %s: %s %s", dir, r.GetKind(), r.GetName()), y, m)
+	}
 	return m
-}
-
-func loadInto(t testing.TB, dir string, m *manifests) {
-	t.Helper()
-	rel := filepath.ToSlash(filepath.Join(dir, "kustomization.yaml"))
-	var k kustomization
-	if err := yaml.UnmarshalStrict(readRepoFile(t, rel), &k); err != nil {
-		t.Fatalf("%s: %v", rel, err)
-	}
-	if k.APIVersion != "kustomize.config.k8s.io/v1beta1" || k.Kind != "Kustomization" {
-		t.Errorf("%s: apiVersion/kind %s/%s", rel, k.APIVersion, k.Kind)
-	}
-	for _, r := range k.Resources {
-		p := filepath.ToSlash(filepath.Join(dir, r))
-		if exists(t, p+"/kustomization.yaml") {
-			loadInto(t, p, m)
-			continue
-		}
-		if !exists(t, p) {
-			t.Errorf("%s: resource %s does not exist", rel, r)
-			continue
-		}
-		decodeFile(t, p, m)
-	}
-	for _, p := range k.Patches {
-		path := filepath.ToSlash(filepath.Join(dir, p.Path))
-		if !exists(t, path) {
-			t.Errorf("%s: patch %s does not exist", rel, p.Path)
-			continue
-		}
-		m.PatchedFiles[path] = true
-		decodeFile(t, path, &manifests{Generated: map[string]map[string]string{}}) // strict decode only
-	}
-	for _, g := range append(slices.Clone(k.SecretGenerator), k.ConfigMapGenerator...) {
-		keys := map[string]string{}
-		for _, l := range g.Literals {
-			key, value, ok := strings.Cut(l, "=")
-			if !ok {
-				t.Errorf("%s: generator %s literal %q is not KEY=value", rel, g.Name, l)
-			}
-			keys[key] = value
-		}
-		if len(g.Envs)+len(g.Files) > 0 {
-			t.Errorf("%s: generator %s reads files; use literals or a Secret created by hand", rel, g.Name)
-		}
-		m.Generated[g.Name] = keys
-	}
-	for _, img := range k.Images {
-		if _, ok := dockerfileForImage(t, img.Name); !ok {
-			t.Errorf("%s: image %s has no Dockerfile", rel, img.Name)
-		}
-	}
 }
 
 // kustomizeRoots are the directories under deploy/k8s holding a kustomization.yaml.
@@ -228,25 +151,31 @@ func kustomizeRoots(t testing.TB) []string {
 	return roots
 }
 
-func TestEveryManifestFileDecodesStrictlyIntoKubernetesTypes(t *testing.T) {
+func TestEveryManifestFileDecodesStrictlyAndEveryRootBuilds(t *testing.T) {
 	roots := kustomizeRoots(t)
 	if !slices.Contains(roots, k8sDir+"/base") || !slices.Contains(roots, k8sDir+"/overlays/dev") {
 		t.Fatalf("want kustomize roots base and overlays/dev, got %v", roots)
 	}
-	included := map[string]bool{}
 	for _, root := range roots {
 		m := loadKustomization(t, root)
-		for f := range m.PatchedFiles {
-			included[f] = true
+		if len(m.Deployments) == 0 {
+			t.Errorf("kustomize build %s yields no Deployment", root)
+		}
+		for _, d := range m.Deployments {
+			for _, c := range d.Spec.Template.Spec.Containers {
+				if _, ok := dockerfileForImage(t, c.Image); !ok {
+					t.Errorf("%s: Deployment %s runs image %s, which no Dockerfile builds", root, d.Name, c.Image)
+				}
+			}
 		}
 	}
-	// Every YAML file is either a kustomization, a resource or a patch, and decodes.
+	// Every other YAML file (resources and patches) decodes strictly on its own too.
 	err := filepath.WalkDir(filepath.Join(repoRoot(t), k8sDir), func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".yaml") || d.Name() == "kustomization.yaml" {
 			return err
 		}
 		rel, _ := filepath.Rel(repoRoot(t), p)
-		decodeFile(t, filepath.ToSlash(rel), &manifests{Generated: map[string]map[string]string{}})
+		decodeFile(t, filepath.ToSlash(rel), &manifests{})
 		return nil
 	})
 	if err != nil {
@@ -367,7 +296,7 @@ func TestDeploymentsProbeRealRoutesOnTheServicePortsAndRunLockedDown(t *testing.
 }
 
 // TestDeploymentEnvironmentIsReadByTheCodeAndComesFromDeclaredObjects resolves every env and
-// envFrom of the dev overlay against the base ConfigMaps and the overlay's generators.
+// envFrom of the built dev overlay against its ConfigMaps and (generated) Secrets.
 func TestDeploymentEnvironmentIsReadByTheCodeAndComesFromDeclaredObjects(t *testing.T) {
 	m := loadKustomization(t, k8sDir+"/overlays/dev")
 	configMaps := map[string]map[string]bool{}
@@ -380,16 +309,12 @@ func TestDeploymentEnvironmentIsReadByTheCodeAndComesFromDeclaredObjects(t *test
 	secrets := map[string]map[string]bool{}
 	for _, s := range m.Secrets {
 		secrets[s.Name] = map[string]bool{}
+		for k := range s.Data {
+			secrets[s.Name][k] = true
+		}
 		for k := range s.StringData {
 			secrets[s.Name][k] = true
 		}
-	}
-	for name, values := range m.Generated {
-		keys := map[string]bool{}
-		for k := range values {
-			keys[k] = true
-		}
-		secrets[name] = keys // the overlays generate Secrets only (checked by loadInto's callers)
 	}
 	web := webEnvNames(t)
 	for _, d := range m.Deployments {
@@ -553,30 +478,52 @@ func TestServicesHPAsPDBsAndIngressPointAtRealWorkloads(t *testing.T) {
 func TestDevOverlayServiceClientsMatchIdentity(t *testing.T) {
 	m := loadKustomization(t, k8sDir+"/overlays/dev")
 	minLen, devPrefix := identitySecretRules(t)
+	secretOf := func(name, key string) (string, bool) {
+		for _, d := range m.Deployments {
+			if component(d) != name {
+				continue
+			}
+			for _, ef := range d.Spec.Template.Spec.Containers[0].EnvFrom {
+				for _, s := range m.Secrets {
+					if ef.SecretRef != nil && ef.SecretRef.Name == s.Name {
+						if v, ok := s.Data[key]; ok {
+							return string(v), true
+						}
+					}
+				}
+			}
+		}
+		return "", false
+	}
+	pairs, ok := secretOf("identity", "SERVICE_CLIENTS")
+	if !ok {
+		t.Fatal("identity gets no SERVICE_CLIENTS from a Secret")
+	}
 	clients := map[string]string{}
-	for _, pair := range strings.Split(m.Generated["identity-secrets"]["SERVICE_CLIENTS"], ",") {
+	for _, pair := range strings.Split(pairs, ",") {
 		id, secret, ok := strings.Cut(pair, ":")
 		if !ok {
-			t.Fatalf("identity-secrets SERVICE_CLIENTS entry %q is not id:secret", pair)
+			t.Fatalf("identity SERVICE_CLIENTS entry %q is not id:secret", pair)
 		}
 		clients[id] = secret
 		if len(secret) < minLen || strings.HasPrefix(secret, devPrefix) {
 			t.Errorf("client %s: secret is shorter than %d or starts with %s", id, minLen, devPrefix)
 		}
 	}
-	ids := map[string]string{}
+	checked := 0
 	for _, cm := range m.ConfigMaps {
-		if id, ok := cm.Data["SERVICE_CLIENT_ID"]; ok {
-			ids[strings.TrimSuffix(cm.Name, "-config")] = id
+		id, ok := cm.Data["SERVICE_CLIENT_ID"]
+		if !ok {
+			continue
 		}
-	}
-	if len(ids) == 0 {
-		t.Fatal("no component is configured with SERVICE_CLIENT_ID")
-	}
-	for comp, id := range ids {
-		secret, ok := m.Generated[comp+"-secrets"]["SERVICE_CLIENT_SECRET"]
+		comp := cm.Labels["app.kubernetes.io/name"]
+		secret, ok := secretOf(comp, "SERVICE_CLIENT_SECRET")
 		if !ok || clients[id] != secret {
-			t.Errorf("%s: client %q has no matching secret in identity-secrets SERVICE_CLIENTS", comp, id)
+			t.Errorf("%s: client %q has no matching secret in identity's SERVICE_CLIENTS", comp, id)
 		}
+		checked++
+	}
+	if checked == 0 {
+		t.Fatal("no component is configured with SERVICE_CLIENT_ID")
 	}
 }
