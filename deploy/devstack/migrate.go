@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Migrate builds every component that owns a PostgreSQL database and runs `<binary> migrate`
@@ -28,10 +29,13 @@ func Migrate(ctx context.Context, opts Options) error {
 		return err
 	}
 	for _, c := range owners {
-		cmd := exec.CommandContext(ctx, filepath.Join(s.path("bin"), c.Name), "migrate")
+		// A binary that ignored "migrate" would serve forever; bound each run.
+		runCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		cmd := exec.CommandContext(runCtx, filepath.Join(s.path("bin"), c.Name), "migrate")
 		cmd.Dir = s.opts.Dir
 		cmd.Env = s.env(c, c.Name, map[string]string{"DEV_MODE": "true"})
 		out, err := cmd.CombinedOutput()
+		cancel()
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w\n%s", c.Name, err, strings.TrimSpace(string(out)))
 		}
