@@ -14,6 +14,7 @@ import (
 // must be in its store and in every replica, and every publication must have ended.
 func TestFaultsUnderLoad(t *testing.T) {
 	env := &chaos.Env{Run: run, Gateway: gateway(adminToken), Logf: t.Logf}
+	defer env.Close()
 	for _, f := range chaos.ShortFaults() {
 		t.Run(f.Name+" loses no acknowledged write", func(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
@@ -22,7 +23,7 @@ func TestFaultsUnderLoad(t *testing.T) {
 				Recover: 2 * time.Minute, Settle: 90 * time.Second})
 			t.Logf("%s: sent %d, acknowledged %d, lost %d, recovered in %s", f.Name, res.Sent, res.Acked, res.Lost, res.Recovery.Round(time.Millisecond))
 			if res.Err != nil {
-				t.Fatal(res.Err)
+				t.Fatalf("%v; violations so far:\n%s", res.Err, strings.Join(res.Violations, "\n"))
 			}
 			if res.Acked == 0 {
 				t.Fatal("the load got no write acknowledged")

@@ -74,6 +74,7 @@ func run() error {
 	env := &chaos.Env{Run: r, Gateway: api.New(r.Stack.URL("gateway")).As(admin), Logf: func(f string, a ...any) {
 		fmt.Fprintf(os.Stderr, time.Now().Format("15:04:05 ")+f+"\n", a...)
 	}}
+	defer env.Close()
 	skipped := split(*skip)
 	selected := split(*only)
 	var results []chaos.Result

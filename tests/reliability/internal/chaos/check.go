@@ -13,15 +13,40 @@ import (
 	"github.com/tmfcatalog/platform/tests/reliability/internal/stackrun"
 )
 
-// query runs f on a fresh connection to one of the stack's databases (a fresh one, because a
-// fault may have terminated any connection held before).
+// query runs f on a connection to one of the stack's databases. Connections are kept (the
+// shared server's connection slots are scarce) and replaced after any error, because a fault
+// may have terminated them.
 func (e *Env) query(ctx context.Context, db string, f func(*pgx.Conn) error) error {
-	conn, err := pgx.Connect(ctx, e.Run.Stack.DatabaseURL(db))
-	if err != nil {
-		return fmt.Errorf("connect %s: %w", db, err)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.conns == nil {
+		e.conns = map[string]*pgx.Conn{}
 	}
-	defer conn.Close(context.WithoutCancel(ctx))
-	return f(conn)
+	conn := e.conns[db]
+	if conn == nil || conn.IsClosed() {
+		var err error
+		conn, err = connectRetry(ctx, e.Run.Stack.DatabaseURL(db), 30*time.Second)
+		if err != nil {
+			return fmt.Errorf("connect %s: %w", db, err)
+		}
+		e.conns[db] = conn
+	}
+	if err := f(conn); err != nil {
+		conn.Close(context.WithoutCancel(ctx))
+		delete(e.conns, db)
+		return err
+	}
+	return nil
+}
+
+// Close releases the connections the checks keep.
+func (e *Env) Close() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	for db, c := range e.conns {
+		c.Close(context.Background())
+		delete(e.conns, db)
+	}
 }
 
 // missing returns the ids absent from db.table.column.
@@ -261,18 +286,29 @@ func (e *Env) verify(ctx context.Context, l *Ledger, budget time.Duration) (Verd
 func (e *Env) storeDuplicates(ctx context.Context) ([]string, error) {
 	seen := map[string]int{}
 	for skip := 0; ; skip += 1000 {
-		var page struct {
-			Items []struct {
-				ID string `json:"id"`
-			} `json:"items"`
-		}
-		if _, err := e.Gateway.Expect(ctx, http.StatusOK, http.MethodGet, fmt.Sprintf("/api/v1/store/offerings?limit=1000&skip=%d", skip), nil, &page); err != nil {
+		r, err := e.Gateway.Expect(ctx, http.StatusOK, http.MethodGet, fmt.Sprintf("/api/v1/store/offerings?limit=1000&skip=%d", skip), nil, nil)
+		if err != nil {
 			return nil, fmt.Errorf("list store: %w", err)
 		}
-		for _, it := range page.Items {
+		// The list route answers a bare array (the original's shape); search answers {items}.
+		var items []struct {
+			ID string `json:"id"`
+		}
+		if err := r.Decode(&items); err != nil {
+			var page struct {
+				Items []struct {
+					ID string `json:"id"`
+				} `json:"items"`
+			}
+			if err := r.Decode(&page); err != nil {
+				return nil, err
+			}
+			items = page.Items
+		}
+		for _, it := range items {
 			seen[it.ID]++
 		}
-		if len(page.Items) < 1000 || skip >= 99_000 {
+		if len(items) < 1000 || skip >= 99_000 {
 			break
 		}
 	}

@@ -112,7 +112,7 @@ func connectionName(line string) string {
 // TerminateBackends ends every PostgreSQL backend connected to one of the stack's databases.
 func TerminateBackends() Fault {
 	return Fault{Name: "pg_terminate_backend (stack DBs)", Inject: func(ctx context.Context, e *Env) (Injection, error) {
-		conn, err := pgx.Connect(ctx, stackrun.ServerURL)
+		conn, err := connectRetry(ctx, stackrun.ServerURL, time.Minute)
 		if err != nil {
 			return Injection{}, err
 		}
@@ -164,4 +164,19 @@ func RestartFerret() Fault {
 		}
 		return Injection{Note: fmt.Sprintf("FerretDB killed (SIGKILL) and started again after %s", time.Since(at).Round(100*time.Millisecond)), At: at}, nil
 	}}
+}
+
+// connectRetry connects to PostgreSQL, retrying while the shared server has no free
+// connection slot (SQLSTATE 53300) or is restarting.
+func connectRetry(ctx context.Context, url string, budget time.Duration) (*pgx.Conn, error) {
+	deadline := time.Now().Add(budget)
+	for {
+		conn, err := pgx.Connect(ctx, url)
+		if err == nil {
+			return conn, nil
+		}
+		if time.Now().After(deadline) || !pause(ctx, 500*time.Millisecond) {
+			return nil, err
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -19,6 +20,9 @@ type Env struct {
 	Run     *stackrun.Run
 	Gateway *api.Client // ADMIN token, gateway base URL
 	Logf    func(format string, args ...any)
+
+	mu    sync.Mutex
+	conns map[string]*pgx.Conn // database name → connection of the checks
 }
 
 // Options shape one fault run.

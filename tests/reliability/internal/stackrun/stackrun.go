@@ -28,7 +28,7 @@ const AMQPURL = "amqp://guest:guest@127.0.0.1:5672/"
 
 // SagaTimeout bounds every publication saga of the stack, so that a stuck one compensates
 // quickly enough for the suites to observe the outcome.
-const SagaTimeout = 25 * time.Second
+const SagaTimeout = 15 * time.Second
 
 // Run is a started stack with its identifiers.
 type Run struct {
@@ -63,6 +63,8 @@ func Start(ctx context.Context, label string) (*Run, error) {
 			// make many failing logins from 127.0.0.1.
 			"identity": {"LOGIN_IP_MAX_FAILURES": "100000"},
 			"offering": {"SAGA_TIMEOUT": SagaTimeout.String()},
+			// The PostgreSQL server is shared by every test run of the machine (100 slots).
+			"engine": {"DB_MAX_CONNS": "6"},
 			// A killed upstream opens the breaker; a short open period keeps recovery
 			// measurable within a test's budget.
 			"gateway": {"BREAKER_OPEN_TIMEOUT": "3s"},
