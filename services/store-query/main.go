@@ -16,6 +16,7 @@ import (
 	"github.com/tmfcatalog/platform/libs/chassis/health"
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
 	"github.com/tmfcatalog/platform/libs/chassis/lifecycle"
+	"github.com/tmfcatalog/platform/libs/chassis/tracing"
 	"github.com/tmfcatalog/platform/libs/messaging"
 	"github.com/tmfcatalog/platform/libs/sagaworker"
 	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/amqp"
@@ -142,7 +143,7 @@ func rebuild(ctx context.Context, log *slog.Logger) error {
 	}
 	defer closeEngine()
 	tokens := auth.NewServiceTokenSource(cfg.IdentityURL, cfg.ClientID, cfg.ClientSecret, nil)
-	hc := &http.Client{Timeout: 60 * time.Second, Transport: tokens.Transport(http.DefaultTransport)}
+	hc := &http.Client{Timeout: 60 * time.Second, Transport: tokens.Transport(tracing.Transport(http.DefaultTransport))}
 	projector := app.NewProjector(store, store, store, eng, log)
 	r := app.NewRebuilder(writeapi.New(cfg.Sources, hc), store, eng, projector, app.NewIndexSyncer(store, eng, 500, log), log)
 	started := time.Now()

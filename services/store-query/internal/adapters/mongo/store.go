@@ -38,7 +38,7 @@ type Store struct {
 // Connect connects to uri, uses database name and creates the indexes the store needs.
 func Connect(ctx context.Context, uri, name string) (*Store, error) {
 	client, err := mongo.Connect(ctx, options.Client().ApplyURI(uri).
-		SetServerSelectionTimeout(5*time.Second).SetConnectTimeout(5*time.Second))
+		SetServerSelectionTimeout(5*time.Second).SetConnectTimeout(5*time.Second).SetMonitor(Monitor()))
 	if err != nil {
 		return nil, fmt.Errorf("connect mongodb: %w", err)
 	}
