@@ -20,6 +20,7 @@ import (
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
+	"go.opentelemetry.io/otel/trace"
 )
 
 // SamplerArgEnv is the standard OpenTelemetry variable holding the sampling ratio (0..1).
@@ -93,14 +94,40 @@ func Sampler(arg string) (sdktrace.Sampler, error) {
 	return sdktrace.ParentBased(sdktrace.TraceIDRatioBased(ratio)), nil
 }
 
-// Transport wraps base (http.DefaultTransport when nil) so every outbound request gets a
-// client span and carries the trace context (W3C and B3 headers).
+// Transport wraps base (http.DefaultTransport when nil) so every outbound request carries the
+// trace context (W3C and B3 headers) and, inside a recorded span, gets its own client span.
+// Outside a recorded span (no exporter, or a trace not sampled) the request goes straight to
+// base with the context injected only when the caller has not set traceparent already; that
+// keeps a proxy like the gateway free of per-request tracing cost when nothing is exported.
 func Transport(base http.RoundTripper) http.RoundTripper {
 	if base == nil {
 		base = http.DefaultTransport
 	}
-	return otelhttp.NewTransport(base,
-		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "HTTP " + r.Method }))
+	return &transport{base: base, traced: otelhttp.NewTransport(base,
+		otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return "HTTP " + r.Method }))}
+}
+
+type transport struct {
+	base, traced http.RoundTripper
+}
+
+func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
+	ctx := r.Context()
+	if trace.SpanFromContext(ctx).IsRecording() {
+		return t.traced.RoundTrip(r)
+	}
+	if r.Header.Get("traceparent") == "" && trace.SpanContextFromContext(ctx).IsValid() {
+		r = r.Clone(ctx) // a RoundTripper must not change the caller's request
+		otel.GetTextMapPropagator().Inject(ctx, propagation.HeaderCarrier(r.Header))
+	}
+	return t.base.RoundTrip(r)
+}
+
+// CloseIdleConnections closes the idle connections of the wrapped transport.
+func (t *transport) CloseIdleConnections() {
+	if c, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		c.CloseIdleConnections()
+	}
 }
 
 func res(service string) *resource.Resource {

@@ -13,6 +13,8 @@ import (
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/propagation"
+	sdktrace "go.opentelemetry.io/otel/sdk/trace"
+	"go.opentelemetry.io/otel/sdk/trace/tracetest"
 	"go.opentelemetry.io/otel/trace"
 )
 
@@ -120,4 +122,52 @@ func TestABadSamplerArgStopsSetup(t *testing.T) {
 
 func trace2ctx(span interface{ SpanContext() trace.SpanContext }) context.Context {
 	return trace.ContextWithSpanContext(context.Background(), span.SpanContext())
+}
+
+func TestTransportPropagatesAndMakesClientSpansOnlyInsideRecordedSpans(t *testing.T) {
+	rec := tracetest.NewSpanRecorder()
+	tp := sdktrace.NewTracerProvider(sdktrace.WithSpanProcessor(rec))
+	otel.SetTracerProvider(tp)
+	otel.SetTextMapPropagator(Propagator())
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Header.Get("traceparent"))
+		mu.Unlock()
+	}))
+	defer srv.Close()
+	client := &http.Client{Transport: Transport(nil)}
+	call := func(ctx context.Context) {
+		t.Helper()
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, srv.URL, nil)
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+	}
+
+	recorded, parent := tp.Tracer("t").Start(context.Background(), "use case")
+	call(recorded)
+	parent.End()
+	sampledOut := trace.ContextWithSpanContext(context.Background(), trace.NewSpanContext(trace.SpanContextConfig{
+		TraceID: trace.TraceID{1}, SpanID: trace.SpanID{2}}))
+	call(sampledOut)
+
+	ended := rec.Ended()
+	if len(ended) != 2 || ended[0].Name() != "HTTP GET" || ended[0].Parent().SpanID() != parent.SpanContext().SpanID() {
+		t.Fatalf("spans = %v, want one HTTP GET client span under the use case", ended)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := []string{
+		"00-" + parent.SpanContext().TraceID().String() + "-" + ended[0].SpanContext().SpanID().String() + "-01",
+		"00-01000000000000000000000000000000-0200000000000000-00",
+	}
+	for i := range want {
+		if i >= len(seen) || seen[i] != want[i] {
+			t.Fatalf("traceparent headers = %v, want %v", seen, want)
+		}
+	}
 }
