@@ -103,13 +103,16 @@ func New(cfg Config, log *slog.Logger) (*Gateway, error) {
 		now:       cfg.Now,
 		transport: upstream.NewTransport(cfg.Upstream),
 	}
-	g.probe = &http.Client{Transport: g.transport, Timeout: cfg.HealthTimeout}
+	// Upstream calls get a client span inside recorded traces (tracing.Transport costs nothing
+	// per request when traces are not recorded).
+	traced := tracing.Transport(g.transport)
+	g.probe = &http.Client{Transport: traced, Timeout: cfg.HealthTimeout}
 	for _, name := range routing.Upstreams {
 		target, ok := cfg.Upstreams[name]
 		if !ok || target == nil {
 			return nil, fmt.Errorf("gateway: no URL for upstream %s", name)
 		}
-		g.upstreams[name] = upstream.New(upstream.Options{Name: name, Target: target, Transport: g.transport,
+		g.upstreams[name] = upstream.New(upstream.Options{Name: name, Target: target, Transport: traced,
 			Config: cfg.Upstream, StripPrefix: routing.StripPrefix(name), Decorate: g.decorate, OnError: g.writeError, Log: log})
 	}
 	g.docs = newOpenAPICache(g)

@@ -213,10 +213,10 @@ func (f *fakeES) bulk(w http.ResponseWriter, r *http.Request, index string, body
 
 // searchRequest is exactly the subset the adapter may send; anything else is rejected.
 type searchRequest struct {
-	From           int               `json:"from"`
-	Size           int               `json:"size"`
-	TrackTotalHits bool              `json:"track_total_hits"`
-	Source         []string          `json:"_source"`
+	From           int                      `json:"from"`
+	Size           int                      `json:"size"`
+	TrackTotalHits bool                     `json:"track_total_hits"`
+	Source         []string                 `json:"_source"`
 	Query          struct{ Bool boolQuery } `json:"query"`
 	Sort           []map[string]struct {
 		Order string `json:"order"`
@@ -390,8 +390,8 @@ func (f *fakeES) search(w http.ResponseWriter, index string, body []byte) {
 	}
 	f.reply(w, http.StatusOK, map[string]any{
 		"took": 1, "timed_out": false,
-		"_shards": map[string]any{"total": 1, "successful": 1, "skipped": 0, "failed": 0},
-		"hits":    map[string]any{"total": map[string]any{"value": total, "relation": "eq"}, "max_score": nil, "hits": out},
+		"_shards":      map[string]any{"total": 1, "successful": 1, "skipped": 0, "failed": 0},
+		"hits":         map[string]any{"total": map[string]any{"value": total, "relation": "eq"}, "max_score": nil, "hits": out},
 		"aggregations": aggs,
 	})
 }
