@@ -6,6 +6,8 @@ import "bpmn-js/dist/assets/bpmn-js.css";
 
 export interface DiagramMarks {
   done: string[];
+  /** Left without completing (a failed or timed-out step, a cancelled instance). */
+  terminated: string[];
   current: string[];
   incident: string[];
 }
@@ -58,11 +60,12 @@ export function BpmnDiagram({ xml, marks, label }: { xml: string; marks: Diagram
       const registry = viewer.get("elementRegistry") as Registry;
       canvas.zoom("fit-viewport");
       const m = JSON.parse(marksKey) as DiagramMarks;
-      const visited = new Set([...m.done, ...m.current, ...m.incident]);
+      const visited = new Set([...m.done, ...m.terminated, ...m.current, ...m.incident]);
       const mark = (id: string, cls: string) => {
         if (registry.get(id)) canvas.addMarker(id, cls);
       };
       m.done.forEach((id) => mark(id, "saga-done"));
+      m.terminated.forEach((id) => mark(id, "saga-terminated"));
       m.current.forEach((id) => mark(id, "saga-current"));
       m.incident.forEach((id) => mark(id, "saga-incident"));
       for (const el of registry.getAll()) {
@@ -83,6 +86,7 @@ export function BpmnDiagram({ xml, marks, label }: { xml: string; marks: Diagram
       {error ? <p role="alert" className="text-sm text-red-800">{error}</p> : null}
       <figcaption className="flex flex-wrap gap-4 text-xs text-slate-600">
         <span className="flex items-center gap-1.5"><span className="h-3 w-3 rounded border-2 border-emerald-700 bg-emerald-50" /> passed</span>
+        <span className="flex items-center gap-1.5"><span className="h-3 w-3 rounded border-2 border-dashed border-slate-500 bg-slate-100" /> interrupted</span>
         <span className="flex items-center gap-1.5"><span className="h-3 w-3 rounded border-2 border-orange-600 bg-orange-50" /> current</span>
         <span className="flex items-center gap-1.5"><span className="h-3 w-3 rounded border-2 border-red-700 bg-red-50" /> incident</span>
       </figcaption>

@@ -29,9 +29,29 @@ const detail = {
 
 describe("marksFor", () => {
   it("paints passed, current and incident elements", () => {
-    expect(marksFor(mapInstanceDetail(detail)!)).toEqual({ done: ["Task_LockPrices"], current: [], incident: ["Task_CreateStoreEntry"] });
+    expect(marksFor(mapInstanceDetail(detail)!)).toEqual({ done: ["Task_LockPrices"], terminated: [], current: [], incident: ["Task_CreateStoreEntry"] });
     const noIncident = mapInstanceDetail({ ...detail, incident_list: [] })!;
-    expect(marksFor(noIncident)).toEqual({ done: ["Task_LockPrices"], current: ["Task_CreateStoreEntry"], incident: [] });
+    expect(marksFor(noIncident)).toEqual({ done: ["Task_LockPrices"], terminated: [], current: ["Task_CreateStoreEntry"], incident: [] });
+  });
+
+  it("shows a timed-out step as interrupted and leaves the sub-process unpainted", () => {
+    const timedOut = mapInstanceDetail({
+      ...detail,
+      incident_list: [],
+      current_element_ids: ["Task_DeleteStoreEntry"],
+      elements: [
+        { element_id: "SubProcess_Publish", element_type: "SUB_PROCESS", state: "TERMINATED", started_at: "t", ended_at: "t" },
+        { element_id: "Task_CreateStoreEntry", element_type: "SERVICE_TASK", state: "TERMINATED", started_at: "t", ended_at: "t" },
+        { element_id: "Boundary_SagaTimeout", element_type: "BOUNDARY_EVENT", state: "COMPLETED", started_at: "t", ended_at: "t" },
+        { element_id: "Task_DeleteStoreEntry", element_type: "SERVICE_TASK", state: "ACTIVE", started_at: "t" },
+      ],
+    })!;
+    expect(marksFor(timedOut)).toEqual({
+      done: ["Boundary_SagaTimeout"],
+      terminated: ["Task_CreateStoreEntry"],
+      current: ["Task_DeleteStoreEntry"],
+      incident: [],
+    });
   });
 });
 

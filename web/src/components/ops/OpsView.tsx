@@ -35,13 +35,27 @@ export function StateBadge({ state }: { state: string }) {
 export function marksFor(d: InstanceDetail): DiagramMarks {
   const incident = d.incidents.filter((i) => i.state !== "RESOLVED").map((i) => i.elementId).filter(Boolean);
   const done: string[] = [];
+  const terminated: string[] = [];
   const current: string[] = [...d.currentElementIds];
   for (const e of d.history) {
+    // A painted sub-process would cover its children; its tasks tell the story.
+    if (e.elementType.replace(/_/g, "") === "SUBPROCESS") continue;
     const active = e.state === "ACTIVE" || e.state === "ACTIVATED" || (!e.endedAt && e.state !== "COMPLETED" && e.state !== "TERMINATED");
-    if (active && d.currentElementIds.length === 0) current.push(e.elementId);
-    else if (!active) done.push(e.elementId);
+    if (active) {
+      if (d.currentElementIds.length === 0) current.push(e.elementId);
+    } else if (e.state === "TERMINATED" || e.state === "CANCELED") {
+      terminated.push(e.elementId);
+    } else {
+      done.push(e.elementId);
+    }
   }
-  return { done: done.filter((id) => !current.includes(id)), current: current.filter((id) => !incident.includes(id)), incident };
+  const last = <T,>(ids: T[]) => [...new Set(ids)];
+  return {
+    done: last(done.filter((id) => !current.includes(id) && !terminated.includes(id))),
+    terminated: last(terminated.filter((id) => !current.includes(id))),
+    current: last(current.filter((id) => !incident.includes(id))),
+    incident: last(incident),
+  };
 }
 
 function InstanceDetailPanel({ instanceKey, onChanged }: { instanceKey: string; onChanged: () => void }) {

@@ -127,7 +127,7 @@ export function PublishProgress({ offeringId, intervalMs = SAGA_POLL_MS, onFinis
         {!o && !st.error ? <p className="text-sm text-slate-600">Starting…</p> : null}
         {status === "PUBLISHING" ? (
           <p className="flex items-center gap-2 text-sm text-slate-700">
-            <Spinner /> {compensating ? "A step failed; compensating…" : "Publishing: the saga is running."}
+            <Spinner /> {compensating ? `A step failed; compensating…${failureReason ? ` (${failureReason})` : ""}` : "Publishing: the saga is running."}
           </p>
         ) : null}
         {status === "PUBLISHED" ? <p className="text-sm font-semibold text-emerald-800">Published. The offering is now in the store.</p> : null}
