@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ import (
 type Entry struct {
 	Percent float64
 	Symbol  string
+	Kernel  bool // perf marked it [k]
 }
 
 // Result is the flat (self) and cumulative (children included) top symbols.
@@ -45,7 +47,7 @@ func Perf(ctx context.Context, pid int, d time.Duration, n int) (Result, error) 
 	}
 	var r Result
 	for _, mode := range []string{"--no-children", "--children"} {
-		rep := exec.CommandContext(ctx, bin, "report", "-i", data, "--stdio", mode, "--sort", "symbol", "-g", "none", "--percent-limit", "0.5")
+		rep := exec.CommandContext(ctx, bin, "report", "-i", data, "--stdio", mode, "--sort", "symbol", "-g", "none", "--percent-limit", "0.05")
 		out, err := rep.Output()
 		if err != nil {
 			return Result{}, fmt.Errorf("perf report: %w", err)
@@ -79,15 +81,16 @@ func ParseReport(out string, n int) []Entry {
 		if err != nil {
 			continue
 		}
-		i := 1
+		i, kernel := 1, false
 		for i < len(f) && (strings.HasSuffix(f[i], "%") || strings.HasPrefix(f[i], "[")) {
+			kernel = kernel || f[i] == "[k]"
 			i++
 		}
 		if i >= len(f) {
 			continue
 		}
 		sym := strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(strings.Join(f[i:], " ")), "- -"))
-		res = append(res, Entry{Percent: pct, Symbol: sym})
+		res = append(res, Entry{Percent: pct, Symbol: sym, Kernel: kernel})
 	}
 	return res
 }
@@ -114,6 +117,67 @@ func Format(es []Entry) string {
 	parts := make([]string, len(es))
 	for i, e := range es {
 		parts[i] = fmt.Sprintf("%.1f%% `%s`", e.Percent, e.Symbol)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// groups maps symbol prefixes to the buckets GroupSelf reports, first match wins.
+var groups = []struct{ prefix, name string }{
+	{"runtime.gc", "Go GC"}, {"runtime.scan", "Go GC"}, {"runtime.mark", "Go GC"}, {"runtime.(*gcWork)", "Go GC"},
+	{"runtime.(*mspan)", "Go allocation"}, {"runtime.malloc", "Go allocation"}, {"runtime.memclr", "Go allocation"},
+	{"runtime.", "Go runtime (scheduler, maps, memmove…)"}, {"aeshash", "Go runtime (scheduler, maps, memmove…)"},
+	{"mem", "Go runtime (scheduler, maps, memmove…)"}, {"indexbyte", "Go runtime (scheduler, maps, memmove…)"},
+	{"internal/runtime", "Go runtime (scheduler, maps, memmove…)"}, {"internal/bytealg", "Go runtime (scheduler, maps, memmove…)"},
+	{"net/http", "net/http (server, client, headers)"}, {"net/textproto", "net/http (server, client, headers)"},
+	{"net/url", "net/http (server, client, headers)"}, {"bufio", "net/http (server, client, headers)"},
+	{"net.", "network syscalls"}, {"syscall", "network syscalls"}, {"internal/poll", "network syscalls"},
+	{"go.opentelemetry.io", "OpenTelemetry"}, {"github.com/prometheus", "Prometheus metrics"},
+	{"log/slog", "logging (slog)"}, {"encoding/json", "encoding/json"}, {"crypto/", "crypto (JWT)"},
+	{"github.com/golang-jwt", "crypto (JWT)"}, {"github.com/go-chi", "router (chi)"},
+	{"github.com/tmfcatalog", "our code"}, {"github.com/blevesearch", "bleve"}, {"go.mongodb.org", "mongo driver"},
+	{"github.com/jackc/pgx", "pgx"}, {"sync.", "sync"}, {"strings.", "strings/strconv/fmt"}, {"strconv.", "strings/strconv/fmt"},
+	{"fmt.", "strings/strconv/fmt"}, {"time.", "time"},
+}
+
+// GroupSelf sums self-time entries into coarse buckets (kernel, GC, allocation, net/http,
+// OpenTelemetry, our code…) and returns them largest first.
+func GroupSelf(es []Entry) []Entry {
+	sum := map[string]float64{}
+	for _, e := range es {
+		name := "other"
+		if e.Kernel {
+			name = "kernel (network stack, scheduling)"
+		} else {
+			for _, g := range groups {
+				if strings.HasPrefix(e.Symbol, g.prefix) {
+					name = g.name
+					break
+				}
+			}
+		}
+		sum[name] += e.Percent
+	}
+	out := make([]Entry, 0, len(sum))
+	for k, v := range sum {
+		out = append(out, Entry{Percent: v, Symbol: k})
+	}
+	slices.SortFunc(out, func(a, b Entry) int {
+		if a.Percent != b.Percent {
+			if a.Percent > b.Percent {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Symbol, b.Symbol)
+	})
+	return out
+}
+
+// FormatGroups renders buckets as "31% kernel, 12% Go GC…" (no code quotes).
+func FormatGroups(es []Entry) string {
+	parts := make([]string, len(es))
+	for i, e := range es {
+		parts[i] = fmt.Sprintf("%.0f%% %s", e.Percent, e.Symbol)
 	}
 	return strings.Join(parts, ", ")
 }

@@ -199,13 +199,14 @@ func profileUnderLoad(ctx context.Context, svc string, pid int, op load.Op) []st
 
 // perfLines records pid for d and renders the self and cumulative top symbols.
 func perfLines(ctx context.Context, svc string, pid int, d time.Duration) []string {
-	res, err := profile.Perf(ctx, pid, d, 400)
+	res, err := profile.Perf(ctx, pid, d, 5000)
 	if err != nil {
 		return []string{fmt.Sprintf("%s profile: %v", svc, err)}
 	}
 	return []string{
-		fmt.Sprintf("%s CPU profile under load (perf, self time): %s", svc, profile.Format(res.Self[:min(10, len(res.Self))])),
-		fmt.Sprintf("%s CPU profile, cumulative, our code and its libraries: %s", svc, profile.Format(profile.Filter(res.Cumulative, 14,
-			"tmfcatalog", "crypto/", "otel", "slog", "encoding/json", "httputil", "prometheus", "mongo", "bleve", "pgx", "amqp", "gc", "syscall.Syscall", "runtime.mallocgc"))),
+		fmt.Sprintf("%s CPU by origin (perf, self time summed): %s", svc, profile.FormatGroups(profile.GroupSelf(res.Self))),
+		fmt.Sprintf("%s hottest functions (self): %s", svc, profile.Format(res.Self[:min(8, len(res.Self))])),
+		fmt.Sprintf("%s CPU profile, cumulative, our code and its libraries: %s", svc, profile.Format(profile.Filter(res.Cumulative, 16,
+			"tmfcatalog", "crypto/", "otel", "slog", "encoding/json", "httputil", "prometheus", "mongo", "bleve", "pgx", "amqp", "jwt"))),
 	}
 }

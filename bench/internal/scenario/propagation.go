@@ -24,7 +24,7 @@ const (
 	propPrices    = 20  // prices updated round-robin
 	propPerPrice  = 2   // published offerings using each price
 	propRate      = 200 // price updates per second
-	propFor       = 10 * time.Second
+	propFor       = 5 * time.Second
 	propPoll      = 5 * time.Millisecond
 	propLagGoal   = 100 * time.Millisecond
 	propVersionUp = 1000 // injected versions start this far above the current one
@@ -85,7 +85,7 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 		w.expect(k, version, int(i))
 		return pub.Publish(ctx, messaging.TopicPricing, "PriceUpdated", env)
 	})
-	done := w.waitAll(ctx, total, 30*time.Second)
+	done := w.waitAll(ctx, total, 20*time.Second)
 	stopWatch()
 	<-watchDone
 	lags := make([]time.Duration, 0, total)
@@ -112,7 +112,8 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 		sec.Notes = append(sec.Notes, fmt.Sprintf("last publish error: `%v`", r.LastErr))
 	}
 	if !done {
-		sec.Notes = append(sec.Notes, fmt.Sprintf("%d updates never showed up in every document within 30 s of the end (a newer version of the same price may have overtaken them).", missing))
+		sec.Notes = append(sec.Notes, fmt.Sprintf("%d of %d updates had not reached every document 20 s after the last was sent (an update counts as arrived as soon as any newer version of its price is in every document): "+
+			"the store applies price events far slower than 200/s, so its queue grows and the lag with it.", missing, total))
 	}
 	g := report.Goal{Text: "price update → store documents p99 < 100 ms at 200 updates/s", Measured: ms(s.P99) + " ms",
 		Met: s.Count > 0 && missing == 0 && r.Errors == 0 && s.P99 < propLagGoal}

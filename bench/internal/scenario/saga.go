@@ -23,7 +23,9 @@ const (
 	sagaConc       = 20 // concurrent publications
 	sagaPerWorker  = 3  // publications per concurrent worker
 	sagaPoll       = 5 * time.Millisecond
-	engineBenchN   = 600 // instances for the engine's own benchmark
+	engineBenchN   = 400 // instances for the engine's own benchmark
+	sagaWait       = 20 * time.Second
+	sagaMaxErrors  = 3 // a run stops publishing after this many failures (keeps the suite bounded)
 )
 
 // Saga measures publish → PUBLISHED through the whole platform (gateway, offering, engine, the
@@ -62,15 +64,18 @@ func Saga(ctx context.Context, env *Env) report.Section {
 		select {
 		case at := <-done:
 			return at.Sub(t0), nil
-		case <-time.After(60 * time.Second):
+		case <-time.After(sagaWait):
 			watch.forget(id)
-			return 0, fmt.Errorf("offering %s not PUBLISHED within 60s", id)
+			return 0, fmt.Errorf("offering %s not PUBLISHED within %s", id, sagaWait)
 		case <-ctx.Done():
 			return 0, ctx.Err()
 		}
 	}
 	var seq, conc stats.Recorder
 	for _, id := range offerings[:sagaSequential] {
+		if _, errs, _ := seq.Snapshot(); errs >= sagaMaxErrors {
+			break
+		}
 		d, err := publishOne(id)
 		if err != nil {
 			seq.Fail(err)
@@ -84,6 +89,9 @@ func Saga(ctx context.Context, env *Env) report.Section {
 	for w := range sagaConc {
 		wg.Go(func() {
 			for k := range sagaPerWorker {
+				if _, errs, _ := conc.Snapshot(); errs >= sagaMaxErrors {
+					return
+				}
 				d, err := publishOne(rest[w*sagaPerWorker+k])
 				if err != nil {
 					conc.Fail(err)
@@ -102,8 +110,8 @@ func Saga(ctx context.Context, env *Env) report.Section {
 		Method: fmt.Sprintf("Each offering has its own price and shares one specification; all replicas are in the offering service before timing starts. "+
 			"Latency runs from sending `POST /offerings/{id}/publish` through the gateway to the moment the offering row reads PUBLISHED "+
 			"(its database polled every %s). %d publications one at a time, then %d workers publishing %d each. "+
-			"Engine capacity: the engine module's `BenchmarkPublication` (the real BPMN, trivial workers completing every job, %d instances).",
-			sagaPoll, sagaSequential, sagaConc, sagaPerWorker, engineBenchN),
+			"A run stops early after %d failures.",
+			sagaPoll, sagaSequential, sagaConc, sagaPerWorker, sagaMaxErrors),
 		Table: report.Table{Header: []string{"run", "publications", "p50 ms", "p99 ms", "max ms", "sagas/s", "errors"}},
 	}
 	sec.Table.Rows = append(sec.Table.Rows,
@@ -124,19 +132,6 @@ func Saga(ctx context.Context, env *Env) report.Section {
 	}
 	sec.Goals = []report.Goal{g1, g20}
 
-	eng, err := engineBench(ctx, env.Root)
-	if err != nil {
-		sec.Notes = append(sec.Notes, fmt.Sprintf("engine benchmark failed: %v", err))
-		sec.Goals = append(sec.Goals, report.Goal{Text: "engine ≥ 100 instances/s with trivial workers", Measured: "did not run", Miss: "benchmark failed"})
-	} else {
-		sec.Table.Rows = append(sec.Table.Rows, []string{"engine, trivial workers", strconv.Itoa(engineBenchN),
-			num(eng["p50_ms"]), num(eng["p99_ms"]), "—", num(eng["instances/s"]), "0"})
-		g := report.Goal{Text: "engine ≥ 100 instances/s with trivial workers", Measured: num(eng["instances/s"]) + " instances/s", Met: eng["instances/s"] >= 100}
-		if !g.Met {
-			g.Miss = fmt.Sprintf("%.0f%% short", (1-eng["instances/s"]/100)*100)
-		}
-		sec.Goals = append(sec.Goals, g)
-	}
 	sec.Charts = []report.Chart{{File: "saga-latency.png", Title: "publish → PUBLISHED", YLabel: "ms", Kind: report.Bars,
 		Labels: []string{"1 at a time", "20 concurrent"},
 		Series: []report.Series{
@@ -263,6 +258,40 @@ func (w *statusWatcher) run(ctx context.Context) {
 		}
 		rows.Close()
 	}
+}
+
+// Engine runs the engine module's own BenchmarkPublication (the real publication BPMN, four
+// trivial workers completing every job) before the platform starts, so it has PostgreSQL to
+// itself, and reports the instances/s it sustains.
+func Engine(ctx context.Context, env *Env) report.Section {
+	start := time.Now()
+	const name, title = "engine", "Saga engine capacity"
+	sec := report.Section{Name: name, Title: title,
+		Method: fmt.Sprintf("`go test -bench BenchmarkPublication -benchtime %dx ./engine/internal/grpcapi/`: an engine on its own database, "+
+			"the official Zeebe Go client creating instances of the real publication process with result, 32 at a time, and "+
+			"job workers for the four service tasks that complete every job at once.", engineBenchN),
+		Table: report.Table{Header: []string{"instances", "instances/s", "p50 ms", "p99 ms"}},
+	}
+	bctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
+	defer cancel()
+	eng, err := engineBench(bctx, env.Root)
+	if err != nil {
+		sec.Err = err
+		sec.Goals = []report.Goal{{Text: "engine ≥ 100 instances/s with trivial workers", Measured: "did not run", Miss: "benchmark failed"}}
+		sec.Elapsed = time.Since(start)
+		return sec
+	}
+	sec.Table.Rows = append(sec.Table.Rows, []string{strconv.Itoa(engineBenchN), num(eng["instances/s"]), num(eng["p50_ms"]), num(eng["p99_ms"])})
+	g := report.Goal{Text: "engine ≥ 100 instances/s with trivial workers", Measured: num(eng["instances/s"]) + " instances/s", Met: eng["instances/s"] >= 100}
+	if !g.Met {
+		g.Miss = fmt.Sprintf("%.0f%% short", (1-eng["instances/s"]/100)*100)
+	}
+	sec.Goals = []report.Goal{g}
+	sec.Charts = []report.Chart{{File: "engine-throughput.png", Title: "Engine with trivial workers", YLabel: "instances/s", Kind: report.Bars,
+		Labels: []string{"instances/s"}, Series: []report.Series{{Name: "instances/s", Values: []float64{eng["instances/s"]}}},
+		Threshold: 100, ThresholdLabel: "goal 100/s"}}
+	sec.Elapsed = time.Since(start)
+	return sec
 }
 
 // engineBench runs the engine module's BenchmarkPublication and returns its custom metrics.

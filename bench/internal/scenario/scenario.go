@@ -38,11 +38,12 @@ type Scenario struct {
 func All() []Scenario {
 	return []Scenario{
 		{Name: "outbox", Title: "Outbox relay vs publish ceiling vs Watermill", Run: Outbox},
+		{Name: "engine", Title: "Saga engine capacity", Run: Engine},
 		{Name: "search", Title: "Store search (bleve, 50,000 offerings)", Run: Search},
 		{Name: "gateway", Title: "Gateway vs direct vs nginx", NeedsStack: true, Run: Gateway},
 		{Name: "write", Title: "Write path knee", NeedsStack: true, Run: WritePath},
-		{Name: "propagation", Title: "Price propagation to the store", NeedsStack: true, Run: Propagation},
 		{Name: "saga", Title: "Publication saga", NeedsStack: true, Run: Saga},
+		{Name: "propagation", Title: "Price propagation to the store", NeedsStack: true, Run: Propagation},
 		{Name: "memory", Title: "Memory (RSS) per service", NeedsStack: true, Run: Memory},
 	}
 }
