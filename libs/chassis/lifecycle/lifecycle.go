@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
 	"os"
 	"os/signal"
 	"sync"
@@ -20,7 +22,18 @@ import (
 // Main runs a service: it builds the JSON logger (LOG_LEVEL) and tracing (ZIPKIN_URL or
 // OTEL_EXPORTER_OTLP_ENDPOINT), cancels ctx on SIGINT or SIGTERM, calls run, and exits 1 if
 // run fails.
+//
+// `<binary> healthcheck [URL]` instead probes URL (default: /health/ready on HTTP_ADDR) and
+// exits 0 when it answers 200, so distroless images, which have no shell or curl, can still
+// declare a container healthcheck.
 func Main(service string, run func(ctx context.Context, log *slog.Logger) error) {
+	if len(os.Args) > 1 && os.Args[1] == "healthcheck" {
+		if err := probe(os.Args[2:]); err != nil {
+			fmt.Fprintf(os.Stderr, "%s healthcheck: %v\n", service, err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := mainErr(service, run); err != nil {
 		fmt.Fprintf(os.Stderr, "%s: %v\n", service, err)
 		os.Exit(1)
@@ -104,4 +117,29 @@ func (g *Group) Wait() error {
 // (create and migrate) its database and exit, which is what `make migrate` runs.
 func MigrateOnly() bool {
 	return len(os.Args) > 1 && os.Args[1] == "migrate"
+}
+
+// probe GETs the health URL named in args, or /health/ready on HTTP_ADDR's port.
+func probe(args []string) error {
+	target := ""
+	if len(args) > 0 {
+		target = args[0]
+	} else {
+		addr := envconfig.New(nil).String("HTTP_ADDR", "")
+		_, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return fmt.Errorf("no URL given and HTTP_ADDR %q has no port", addr)
+		}
+		target = "http://127.0.0.1:" + port + "/health/ready"
+	}
+	client := &http.Client{Timeout: 3 * time.Second}
+	resp, err := client.Get(target)
+	if err != nil {
+		return err
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("%s answered %s", target, resp.Status)
+	}
+	return nil
 }

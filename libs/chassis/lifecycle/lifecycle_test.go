@@ -3,6 +3,8 @@ package lifecycle
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -32,5 +34,25 @@ func TestGroupEndsCleanlyWhenParentIsCancelled(t *testing.T) {
 	cancel()
 	if err := g.Wait(); err != nil {
 		t.Fatalf("Wait = %v", err)
+	}
+}
+
+func TestProbeSucceedsOnlyOnA200(t *testing.T) {
+	t.Parallel()
+	ok := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/health/ready" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+	}))
+	defer ok.Close()
+	if err := probe([]string{ok.URL + "/health/ready"}); err != nil {
+		t.Fatalf("healthy service: %v", err)
+	}
+	if err := probe([]string{ok.URL + "/other"}); err == nil {
+		t.Fatal("a 503 must fail the probe")
+	}
+	ok.Close()
+	if err := probe([]string{ok.URL + "/health/ready"}); err == nil {
+		t.Fatal("a closed server must fail the probe")
 	}
 }
