@@ -19,6 +19,15 @@ infra-up: ## Start the infrastructure containers (needs Docker; not used on sing
 infra-down: ## Stop the infrastructure containers
 	docker compose down
 
+IMAGES := gateway identity characteristic specification pricing offering store-query
+.PHONY: images k8s-dev
+images: ## Build the container images (needs Docker)
+	@for s in $(IMAGES); do docker build -f services/$$s/Dockerfile -t tmfcatalog/$$s . || exit 1; done
+	docker build -f engine/Dockerfile -t tmfcatalog/engine .
+	docker build -f web/Dockerfile -t tmfcatalog/web .
+k8s-dev: ## Apply the Kubernetes dev overlay to the current kubectl context
+	kubectl apply -k deploy/k8s/overlays/dev
+
 .PHONY: setup-keys
 setup-keys: ## Create the JWT signing key in .keys/ (make dev does it when missing)
 	$(DEVSTACK) keys
