@@ -45,3 +45,13 @@ describe("buildQuery", () => {
     );
   });
 });
+
+describe("base URL", () => {
+  it("follows the URL the server injected at request time", async () => {
+    window.__TMF_API_BASE_URL__ = "http://gateway.test:9000/";
+    const f = mockFetch().on("GET", /health/, { body: {} });
+    await request("/health", { auth: false });
+    expect(f.calls[0]!.url.origin).toBe("http://gateway.test:9000");
+    delete window.__TMF_API_BASE_URL__;
+  });
+});

@@ -1,4 +1,4 @@
-import { API_BASE_URL } from "@/lib/config";
+import { apiBaseUrl } from "@/lib/config";
 import { clearToken, getToken, setLoginNotice } from "@/lib/session";
 import { ApiError, errorFromBody } from "./errors";
 
@@ -47,7 +47,7 @@ export function buildQuery(query: Record<string, QueryValue> | undefined): strin
 
 /** Full URL of a gateway path. */
 export function apiUrl(path: string, query?: Record<string, QueryValue>): string {
-  return `${API_BASE_URL}${path}${buildQuery(query)}`;
+  return `${apiBaseUrl()}${path}${buildQuery(query)}`;
 }
 
 async function readBody(res: Response): Promise<unknown> {
