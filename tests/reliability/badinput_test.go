@@ -104,14 +104,14 @@ func casesFor(rt bodyRoute, f fixture) []badCase {
 	cases := []badCase{
 		{"malformed JSON", "application/json", []byte(`{"name": "x",`), badOrBad},
 		{"a JSON array instead of an object", "application/json", []byte(`[1,2,3]`), badOrBad},
-		{"an empty body", "application/json", nil, badOrBad},
 		{"two JSON objects", "application/json", append(mustJSON(valid), mustJSON(valid)...), badOrBad},
 		{"an unknown field", "application/json", with("is_admin", true), badOrBad},
 		{"a text/plain body", "text/plain", mustJSON(valid), []int{http.StatusUnsupportedMediaType}},
 		{"a 3 MiB body", "application/json", with(rt.strings[0], strings.Repeat("A", 3<<20)), []int{http.StatusRequestEntityTooLarge}},
 	}
 	if rt.required {
-		cases = append(cases, badCase{"an empty object", "application/json", []byte(`{}`), invalid})
+		cases = append(cases, badCase{"an empty object", "application/json", []byte(`{}`), invalid},
+			badCase{"an empty body", "application/json", nil, badOrBad})
 		for _, k := range slices.Sorted(maps.Keys(valid)) {
 			b := maps.Clone(valid)
 			delete(b, k)
