@@ -19,7 +19,7 @@ type RelayConfig struct {
 	Topology messaging.Topology
 	// BatchSize is the most rows claimed and published per transaction (default 500, max 4096).
 	BatchSize int
-	// Pipeline is how many batches may be in flight at once (default 2, max 4): while one
+	// Pipeline is how many batches may be in flight at once (default 2, max 8): while one
 	// batch waits for its confirms the next is claimed and sent. Each in-flight batch holds a
 	// pool connection in an open transaction. 1 = strictly one batch at a time.
 	Pipeline int
@@ -53,7 +53,7 @@ func (c RelayConfig) withDefaults() RelayConfig {
 	if c.Pipeline <= 0 {
 		c.Pipeline = 2
 	}
-	c.Pipeline = min(c.Pipeline, 4)
+	c.Pipeline = min(c.Pipeline, 8)
 	if c.PollInterval <= 0 {
 		c.PollInterval = time.Second
 	}

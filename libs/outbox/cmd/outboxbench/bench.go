@@ -68,7 +68,7 @@ func setup(ctx context.Context, o options, log *slog.Logger) (*bench, error) {
 		b.teardown()
 		return nil, err
 	}
-	cfg.MaxConns = int32(max(o.producers+o.relays*2+2, 8))
+	cfg.MaxConns = int32(max(o.producers+o.relays*(o.pipeline+2)+2, 8))
 	if b.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
 		b.teardown()
 		return nil, err
@@ -238,7 +238,7 @@ func (b *bench) relayThroughput(ctx context.Context) (throughput, error) {
 }
 
 func (b *bench) relayConfig() outbox.RelayConfig {
-	return outbox.RelayConfig{Topology: b.topo, BatchSize: b.o.batchSize, MetricsInterval: -1, Retention: -1}
+	return outbox.RelayConfig{Topology: b.topo, BatchSize: b.o.batchSize, Pipeline: b.o.pipeline, MetricsInterval: -1, Retention: -1}
 }
 
 // sink consumes the bench topic on its own connection with auto-ack and counts arrivals.

@@ -24,6 +24,7 @@ type options struct {
 	events       int
 	payloadBytes int
 	batchSize    int
+	pipeline     int
 	relays       int
 	rate         int
 	duration     time.Duration
@@ -40,6 +41,7 @@ func main() {
 	flag.IntVar(&o.events, "events", 20000, "events for the throughput phases")
 	flag.IntVar(&o.payloadBytes, "payload", 512, "approximate payload size in bytes")
 	flag.IntVar(&o.batchSize, "batch", 500, "relay batch size")
+	flag.IntVar(&o.pipeline, "pipeline", 2, "relay batches in flight (RelayConfig.Pipeline; 2 is the default)")
 	flag.IntVar(&o.relays, "relays", 1, "relay replicas in the throughput phase")
 	flag.IntVar(&o.rate, "rate", 1000, "events per second in the latency phase")
 	flag.DurationVar(&o.duration, "duration", 10*time.Second, "length of the latency phase")

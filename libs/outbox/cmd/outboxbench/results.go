@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"os"
 	"runtime"
 	"strings"
 	"time"
@@ -31,8 +32,8 @@ func (r results) markdown() string {
 	o := r.opts
 	ratio := r.relay.rate() / r.ceiling.rate()
 	fmt.Fprintf(&b, "## Outbox relay benchmark (%s)\n\n", r.start.UTC().Format(time.RFC3339))
-	fmt.Fprintf(&b, "Local PostgreSQL + RabbitMQ on 127.0.0.1, %d CPUs, %d events of ~%d B payload, relay batch %d, %d relay(s).\n\n",
-		runtime.NumCPU(), o.events, o.payloadBytes, o.batchSize, o.relays)
+	fmt.Fprintf(&b, "Local PostgreSQL + RabbitMQ on 127.0.0.1, %d CPUs, %d events of ~%d B payload, relay batch %d, pipeline %d, %d relay(s), load average at start %s.\n\n",
+		runtime.NumCPU(), o.events, o.payloadBytes, o.batchSize, o.pipeline, o.relays, loadAverage())
 	b.WriteString("| measurement | value | goal |\n|---|---|---|\n")
 	fmt.Fprintf(&b, "| ceiling: raw publish with pipelined confirms, no database (best chunk: %d) | %.0f events/s (%d events in %s) | |\n",
 		r.ceiling.chunk, r.ceiling.rate(), r.ceiling.events, ms(r.ceiling.consumed))
@@ -44,6 +45,7 @@ func (r results) markdown() string {
 	fmt.Fprintf(&b, "| commit → consumer p50 | %s | |\n", ms(r.latency.p50))
 	fmt.Fprintf(&b, "| commit → consumer p99 | %s | < 50 ms %s |\n", ms(r.latency.p99), mark(r.latency.p99 < 50*time.Millisecond))
 	fmt.Fprintf(&b, "| commit → consumer max | %s | |\n", ms(r.latency.max))
+	fmt.Fprintf(&b, "| of which commit → relay claim p50 / p99 | %s / %s | |\n", ms(r.latency.claimP50), ms(r.latency.claimP99))
 	return b.String()
 }
 
@@ -52,4 +54,16 @@ func mark(ok bool) string {
 		return "✅"
 	}
 	return "❌"
+}
+
+// loadAverage is the 1-minute load average (Linux), to tell a busy machine from a slow relay.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "n/a"
+	}
+	if f := strings.Fields(string(b)); len(f) > 0 {
+		return f[0]
+	}
+	return "n/a"
 }
