@@ -9,13 +9,13 @@ import (
 
 // zipkinSpan is the part of a Zipkin v2 span the tests look at.
 type zipkinSpan struct {
-	TraceID       string            `json:"traceId"`
-	ID            string            `json:"id"`
-	ParentID      string            `json:"parentId"`
-	Name          string            `json:"name"`
-	Kind          string            `json:"kind"`
-	Timestamp     int64             `json:"timestamp"`
-	Duration      int64             `json:"duration"`
+	TraceID       string `json:"traceId"`
+	ID            string `json:"id"`
+	ParentID      string `json:"parentId"`
+	Name          string `json:"name"`
+	Kind          string `json:"kind"`
+	Timestamp     int64  `json:"timestamp"`
+	Duration      int64  `json:"duration"`
 	LocalEndpoint struct {
 		ServiceName string `json:"serviceName"`
 	} `json:"localEndpoint"`
