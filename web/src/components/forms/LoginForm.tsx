@@ -50,7 +50,7 @@ export function LoginForm() {
 
   return (
     <div className="mx-auto mt-4 w-full max-w-md overflow-hidden rounded-3xl bg-white shadow-xl">
-      <div className="flex flex-col items-center gap-2 bg-orange-600 px-8 py-10 text-white">
+      <div className="flex flex-col items-center gap-2 bg-orange-700 px-8 py-10 text-white">
         <span className="rounded-full bg-white/20 p-4">
           <Icon name="logout" className="h-7 w-7 rotate-180" />
         </span>

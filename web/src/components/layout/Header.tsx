@@ -86,7 +86,7 @@ export function Header() {
               </button>
             </>
           ) : ready ? (
-            <Link href="/login" className="rounded-xl bg-orange-600 px-4 py-2 text-sm font-semibold text-white hover:bg-orange-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-600">
+            <Link href="/login" className="rounded-xl bg-orange-700 px-4 py-2 text-sm font-semibold text-white hover:bg-orange-800 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-orange-600">
               Sign in
             </Link>
           ) : null}

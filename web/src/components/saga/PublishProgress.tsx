@@ -163,7 +163,7 @@ const STEP_STYLE: Record<StepView["status"], { icon: React.ReactNode; text: stri
   active: { icon: <Spinner className="h-4 w-4 text-orange-600" />, text: "text-slate-900 font-semibold", label: "running" },
   done: { icon: <Icon name="check" className="h-4 w-4 text-emerald-700" />, text: "text-slate-800", label: "done" },
   failed: { icon: <Icon name="x" className="h-4 w-4 text-red-700" />, text: "text-red-800 font-semibold", label: "failed" },
-  skipped: { icon: <span className="h-2.5 w-2.5 rounded-full bg-slate-200" />, text: "text-slate-400", label: "not needed" },
+  skipped: { icon: <span className="h-2.5 w-2.5 rounded-full bg-slate-200" />, text: "text-slate-500", label: "not needed" },
 };
 
 function StepList({ steps, label }: { steps: StepView[]; label: string }) {

@@ -5,7 +5,7 @@ import { Spinner } from "./Spinner";
 type Variant = "primary" | "secondary" | "danger" | "ghost" | "dark";
 
 const VARIANTS: Record<Variant, string> = {
-  primary: "bg-orange-600 text-white shadow-sm shadow-orange-600/20 hover:bg-orange-700 disabled:bg-orange-300",
+  primary: "bg-orange-700 text-white shadow-sm shadow-orange-700/20 hover:bg-orange-800 disabled:bg-orange-300 disabled:text-orange-950",
   secondary: "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50 disabled:text-slate-400",
   danger: "bg-red-600 text-white hover:bg-red-700 disabled:bg-red-300",
   ghost: "text-slate-700 hover:bg-slate-100 disabled:text-slate-400",
