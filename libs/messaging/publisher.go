@@ -178,7 +178,11 @@ func (pd *Pending) Wait(ctx context.Context) []error {
 		// it to the buffer synchronously, so every return for a confirmed message is there now.
 		for drained := false; !drained; {
 			select {
-			case r := <-pd.pc.returns:
+			case r, ok := <-pd.pc.returns:
+				if !ok { // the channel closed: the library closed the buffer too
+					drained = true
+					break
+				}
 				pd.pc.returned[r.MessageId] = true
 			default:
 				drained = true
