@@ -116,7 +116,7 @@ func run() error {
 		sections = append(sections, sec)
 	}
 	facts.Runtime = time.Since(started)
-	r := report.Report{Facts: facts, Sections: sections}
+	r := report.Report{Facts: facts, Sections: sections, Usage: usage(names)}
 	report.Console(os.Stdout, r)
 	if err := report.WriteMarkdown(outPath, r); err != nil {
 		return err
@@ -135,4 +135,16 @@ func settle(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-time.After(d):
 	}
+}
+
+// usage is the report's "how to run" paragraph.
+func usage(names []string) string {
+	return "## How to run\n\n" +
+		"```sh\nmake bench                      # every scenario, writes this file and docs/benchmarks/*.png\n" +
+		"go run ./bench/cmd/bench -only gateway,saga -out /tmp/b.md   # a subset, elsewhere\n```\n\n" +
+		"Scenarios: " + strings.Join(names, ", ") + ". Needs PostgreSQL and RabbitMQ on 127.0.0.1 (as for `make test`), " +
+		"nginx (`apt-get install -y nginx`) and, for the profile notes, Linux `perf`. The platform is built and started by the dev stack " +
+		"on random ports with its own databases and event namespace, all removed at the end; every scenario is bounded in time and count " +
+		"and talks only to 127.0.0.1. Each section says how it measured; where a goal is missed, its notes carry the profile evidence. " +
+		"`go test ./...` in `bench/` checks the harness (percentiles, load loops, report, charts, nginx config, profile parsing) without running scenarios.\n"
 }

@@ -60,7 +60,9 @@ func NewOutbox(ctx context.Context, databaseURL, amqpURL, namespace string) (*Ou
 func (o *Outbox) Name() string { return "outbox relay (ours)" }
 
 // Exchange implements Contender.
-func (o *Outbox) Exchange() (string, string) { return o.topology.Exchange(benchTopic), amqp.ExchangeTopic }
+func (o *Outbox) Exchange() (string, string) {
+	return o.topology.Exchange(benchTopic), amqp.ExchangeTopic
+}
 
 func event(seq int) outbox.Event {
 	return outbox.Event{Topic: benchTopic, EventType: "BenchEvent", EntityID: "bench-" + strconv.Itoa(seq),
@@ -134,7 +136,9 @@ func NewCeiling(ctx context.Context, amqpURL, namespace string) (*Ceiling, error
 func (c *Ceiling) Name() string { return "publish with confirms (ceiling)" }
 
 // Exchange implements Contender.
-func (c *Ceiling) Exchange() (string, string) { return c.topology.Exchange(benchTopic), amqp.ExchangeTopic }
+func (c *Ceiling) Exchange() (string, string) {
+	return c.topology.Exchange(benchTopic), amqp.ExchangeTopic
+}
 
 func benchMessage(seq int) messaging.Message {
 	return messaging.Message{Topic: benchTopic, RoutingKey: "BenchEvent", Envelope: messaging.Envelope{

@@ -181,6 +181,9 @@ type Plan struct {
 	LatencyRate float64       // events/s committed one per transaction during the latency phase
 	LatencyFor  time.Duration // length of the latency phase
 	Timeout     time.Duration // per phase
+	// OnDrain, when set, is called as relaying starts; the function it returns is called once
+	// the backlog is consumed (the benchmark profiles the drain with it).
+	OnDrain func() func()
 }
 
 // Run measures one contender: backlog drain throughput, then commit → consume latency at a
@@ -205,13 +208,19 @@ func Run(ctx context.Context, amqpURL string, c Contender, p Plan) Result {
 		res.Err = fmt.Errorf("backlog: %w", err)
 		return res
 	}
+	stopHook := func() {}
+	if p.OnDrain != nil {
+		stopHook = p.OnDrain()
+	}
 	start := time.Now()
 	if err := c.Start(ctx); err != nil {
+		stopHook()
 		res.Err = fmt.Errorf("start: %w", err)
 		return res
 	}
 	defer c.Stop()
 	last, err := cons.WaitRange(ctx, 0, p.Backlog, p.Timeout)
+	stopHook()
 	if err != nil {
 		res.Err = fmt.Errorf("drain: %w", err)
 		return res

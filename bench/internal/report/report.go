@@ -13,15 +13,17 @@ import (
 
 // Section is one scenario's outcome.
 type Section struct {
-	Name    string // scenario key (-only)
-	Title   string
-	Method  string // how it was measured, one paragraph
-	Table   Table
-	Goals   []Goal
-	Charts  []Chart
-	Notes   []string // findings, profile evidence, suspected fixes
-	Err     error    // the scenario could not run to the end
-	Elapsed time.Duration
+	Name   string // scenario key (-only)
+	Title  string
+	Method string // how it was measured, one paragraph
+	Table  Table
+	Goals  []Goal
+	Charts []Chart
+	Notes  []string // findings, profile evidence, suspected fixes
+	// Appendix is extra Markdown printed after the notes (e.g. another tool's own table).
+	Appendix string
+	Err      error // the scenario could not run to the end
+	Elapsed  time.Duration
 }
 
 // Table is a header and rows of cells.
@@ -56,6 +58,8 @@ type Facts struct {
 type Report struct {
 	Facts    Facts
 	Sections []Section
+	// Usage is Markdown explaining how to run the suite, printed after the run facts.
+	Usage string
 }
 
 // Status renders a goal's verdict.
@@ -110,6 +114,9 @@ func Markdown(w io.Writer, r Report, chartPrefix string) error {
 	fmt.Fprintf(&b, "| load average at start | %s |\n", f.LoadAvg)
 	fmt.Fprintf(&b, "| command | `%s` |\n", f.Command)
 	fmt.Fprintf(&b, "| runtime | %s |\n\n", f.Runtime.Round(time.Second))
+	if r.Usage != "" {
+		b.WriteString(strings.TrimSpace(r.Usage) + "\n\n")
+	}
 
 	b.WriteString("## Goals\n\n| scenario | goal | measured | verdict |\n|---|---|---|---|\n")
 	for _, s := range r.Sections {
@@ -141,6 +148,9 @@ func Markdown(w io.Writer, r Report, chartPrefix string) error {
 		}
 		if len(s.Notes) > 0 {
 			b.WriteString("\n")
+		}
+		if s.Appendix != "" {
+			b.WriteString(strings.TrimSpace(s.Appendix) + "\n\n")
 		}
 		if s.Elapsed > 0 {
 			fmt.Fprintf(&b, "_Scenario time: %s._\n\n", s.Elapsed.Round(time.Second))

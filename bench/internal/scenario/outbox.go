@@ -1,10 +1,18 @@
 package scenario
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/pprof"
+	"strings"
 	"time"
+
+	pprofile "github.com/google/pprof/profile"
 
 	"github.com/tmfcatalog/platform/bench/internal/platform"
 	"github.com/tmfcatalog/platform/bench/internal/relaybench"
@@ -41,7 +49,25 @@ func Outbox(ctx context.Context, env *Env) report.Section {
 	if err != nil {
 		return failed(name, title, start, err)
 	}
-	results = append(results, relaybench.Run(ctx, platform.AMQPURL, ours, outboxPlan))
+	var prof []string
+	plan := outboxPlan
+	if env.Profile {
+		plan.OnDrain = func() func() {
+			var buf bytes.Buffer
+			if err := pprof.StartCPUProfile(&buf); err != nil {
+				return func() {}
+			}
+			return func() {
+				pprof.StopCPUProfile()
+				if p, err := pprofile.Parse(&buf); err == nil {
+					prof = append(prof, "our relay's CPU while draining (pprof in-process, cumulative share of samples): "+
+						topCumulative(p, 10, "libs/outbox", "libs/messaging", "jackc/pgx", "amqp091", "encoding/json", "otel"),
+						"… and by origin (self time): "+selfByOrigin(p))
+				}
+			}
+		}
+	}
+	results = append(results, relaybench.Run(ctx, platform.AMQPURL, ours, plan))
 	ours.Close()
 
 	wm, err := relaybench.NewWatermill(ctx, dbURL("watermill"+suffix), platform.AMQPURL, ns)
@@ -100,6 +126,8 @@ func Outbox(ctx context.Context, env *Env) report.Section {
 		g2.Miss = "behind on at least one of the two"
 	}
 	sec.Goals = []report.Goal{g1, g2}
+	sec.Notes = append(sec.Notes, prof...)
+	sec.Appendix = outboxbench(ctx, env.Root)
 	sec.Charts = []report.Chart{
 		{File: "outbox-throughput.png", Title: "Backlog drain", YLabel: "events/s", Kind: report.Bars, Labels: labels,
 			Series: []report.Series{{Name: "events/s", Values: tput}}},
@@ -120,4 +148,31 @@ func shortName(n string) string {
 		return "Watermill"
 	}
 	return n
+}
+
+// outboxbench runs the outbox library's own benchmark program (libs/outbox/cmd/outboxbench)
+// with the same event count and latency rate, as a cross-check of the relay and ceiling
+// numbers above, and returns its Markdown table (or why it did not run).
+func outboxbench(ctx context.Context, root string) string {
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	md := filepath.Join(os.TempDir(), fmt.Sprintf("outboxbench-%d.md", os.Getpid()))
+	defer os.Remove(md)
+	cmd := exec.CommandContext(ctx, "go", "run", "./libs/outbox/cmd/outboxbench", "-events", fmt.Sprint(outboxPlan.Backlog),
+		"-rate", fmt.Sprint(int(outboxPlan.LatencyRate)), "-duration", outboxPlan.LatencyFor.String(), "-timeout", "150s", "-md", md)
+	cmd.Dir = root
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("Cross-check with `libs/outbox/cmd/outboxbench` failed: `%v` — %s", err, lastLines(string(out), 3))
+	}
+	b, err := os.ReadFile(md)
+	if err != nil {
+		return "Cross-check with `libs/outbox/cmd/outboxbench`: no report written."
+	}
+	table := string(b)
+	if i := strings.Index(table, "\n"); i >= 0 && strings.HasPrefix(table, "## ") {
+		table = table[i+1:] // its own heading would break this document's outline
+	}
+	return fmt.Sprintf("Cross-check: the outbox library's own `outboxbench` (`-events %d -rate %d -duration %s`, its defaults otherwise; its own producer pattern, so its numbers differ from the table above):\n\n%s",
+		outboxPlan.Backlog, int(outboxPlan.LatencyRate), outboxPlan.LatencyFor, table)
 }

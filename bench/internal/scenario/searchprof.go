@@ -12,6 +12,8 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/google/pprof/profile"
 
+	prof "github.com/tmfcatalog/platform/bench/internal/profile"
+
 	"github.com/tmfcatalog/platform/bench/internal/searchmirror"
 )
 
@@ -81,4 +83,23 @@ func shortFunc(name string) string {
 		return name[i+1:]
 	}
 	return name
+}
+
+// selfByOrigin groups a pprof profile's self time (leaf frames) into coarse origins.
+func selfByOrigin(p *profile.Profile) string {
+	var es []prof.Entry
+	total := int64(0)
+	self := map[string]int64{}
+	for _, s := range p.Sample {
+		v := s.Value[len(s.Value)-1]
+		total += v
+		if len(s.Location) > 0 && len(s.Location[0].Line) > 0 {
+			self[s.Location[0].Line[0].Function.Name] += v
+		}
+	}
+	for k, v := range self {
+		es = append(es, prof.Entry{Percent: 100 * float64(v) / float64(max(total, 1)), Symbol: k})
+	}
+	g := prof.GroupSelf(es)
+	return prof.FormatGroups(g[:min(8, len(g))])
 }

@@ -49,7 +49,7 @@ func WritePath(ctx context.Context, env *Env) report.Section {
 	sec := report.Section{Name: name, Title: title,
 		Method: fmt.Sprintf("`POST /api/v1/characteristics` through the gateway with an ADMIN token (JSON body, one Postgres transaction with the outbox row), "+
 			"open loop at fixed offered rates of %s each (after a 2 s warm-up at 25/s); latency is measured from each request's scheduled start, so queueing shows. "+
-			"Steps stop once p99 passes 4× the goal.", writeStep, ),
+			"Steps stop once p99 passes 4× the goal.", writeStep),
 		Table: report.Table{Header: []string{"offered req/s", "achieved req/s", "p50 ms", "p99 ms", "errors"}},
 	}
 	var xs, p50s, p99s []float64

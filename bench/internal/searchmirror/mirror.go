@@ -99,8 +99,8 @@ var (
 func Generate(i int) Offering {
 	r := rand.New(rand.NewPCG(uint64(i), 42))
 	o := Offering{
-		ID:   fmt.Sprintf("6f1c0000-0000-4000-8000-%012d", i),
-		Name: fmt.Sprintf("%s %s %d", families[r.IntN(len(families))], tiers[r.IntN(len(tiers))], 10+r.IntN(990)),
+		ID:        fmt.Sprintf("6f1c0000-0000-4000-8000-%012d", i),
+		Name:      fmt.Sprintf("%s %s %d", families[r.IntN(len(families))], tiers[r.IntN(len(tiers))], 10+r.IntN(990)),
 		Price:     float64(5+r.IntN(240)) + 0.9,
 		Published: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(r.IntN(300*24)) * time.Hour),
 	}
