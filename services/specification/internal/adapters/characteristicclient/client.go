@@ -12,9 +12,9 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 
 	"github.com/tmfcatalog/platform/libs/chassis/correlation"
+	"github.com/tmfcatalog/platform/libs/chassis/tracing"
 
 	"github.com/tmfcatalog/platform/services/specification/internal/app"
 	"github.com/tmfcatalog/platform/services/specification/internal/domain"
@@ -43,7 +43,7 @@ func New(baseURL string, tokens TokenSource, hc *http.Client) (*Client, error) {
 		return nil, fmt.Errorf("characteristic service url %q is not an absolute URL", baseURL)
 	}
 	if hc == nil {
-		hc = &http.Client{Timeout: 5 * time.Second, Transport: otelhttp.NewTransport(http.DefaultTransport)}
+		hc = &http.Client{Timeout: 5 * time.Second, Transport: tracing.Transport(http.DefaultTransport)}
 	}
 	return &Client{base: u, tokens: tokens, hc: hc}, nil
 }
