@@ -38,6 +38,7 @@ type Options struct {
 	PostgresURL string // server URL; default postgres://postgres@127.0.0.1:5432/?sslmode=disable
 	AMQPURL     string // default amqp://guest:guest@127.0.0.1:5672/
 	MongoURI    string // use this MongoDB instead of embedding FerretDB
+	Web         bool   // also build (npm ci, next build) and serve the web app
 	Log         *slog.Logger
 }
 
@@ -179,7 +180,11 @@ func (s *Stack) selected() []component {
 		if len(s.opts.Only) > 0 && !slices.Contains(s.opts.Only, c.Name) {
 			continue
 		}
-		if _, err := os.Stat(filepath.Join(s.opts.Root, c.Package, "main.go")); err != nil {
+		if c.Web {
+			if !s.opts.Web {
+				continue
+			}
+		} else if _, err := os.Stat(filepath.Join(s.opts.Root, c.Package, "main.go")); err != nil {
 			continue
 		}
 		out = append(out, c)
@@ -213,6 +218,12 @@ func (s *Stack) LogFile(name string) string { return s.path("logs", name+".log")
 
 // DatabaseURL returns the URL of one of the stack's databases (e.g. "pricing_db").
 func (s *Stack) DatabaseURL(db string) string { return s.databaseURL(db) }
+
+func (s *Stack) port(name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.ports[name]
+}
 
 func (s *Stack) addr(name string) string {
 	s.mu.Lock()

@@ -10,8 +10,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 func randomSuffix() string {
@@ -82,28 +80,9 @@ func TestInfrastructureCheckNamesTheFix(t *testing.T) {
 	}
 }
 
-func dropDatabases(t *testing.T, s *Stack, suffix string) {
+func dropDatabases(t *testing.T, _ *Stack, suffix string) {
 	t.Helper()
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, s.opts.PostgresURL)
-	if err != nil {
-		t.Errorf("connect to drop test databases: %v", err)
-		return
-	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE '%' || $1", suffix)
-	if err != nil {
-		t.Errorf("list test databases: %v", err)
-		return
-	}
-	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
-	if err != nil {
-		t.Errorf("list test databases: %v", err)
-		return
-	}
-	for _, n := range names {
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)"); err != nil {
-			t.Errorf("drop %s: %v", n, err)
-		}
+	if err := DropDatabases(context.Background(), "", suffix); err != nil {
+		t.Error(err)
 	}
 }

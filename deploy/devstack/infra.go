@@ -80,3 +80,34 @@ func EnsureKey(path string) (string, error) {
 	}
 	return path, nil
 }
+
+// DropDatabases removes every database whose name ends with suffix (a test or run stack's),
+// closing their sessions first. postgresURL "" means the local server.
+func DropDatabases(ctx context.Context, postgresURL, suffix string) error {
+	if postgresURL == "" {
+		postgresURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+	}
+	if suffix == "" {
+		return errors.New("drop databases: refusing an empty suffix")
+	}
+	conn, err := pgx.Connect(ctx, postgresURL)
+	if err != nil {
+		return fmt.Errorf("drop databases: %w", err)
+	}
+	defer conn.Close(context.WithoutCancel(ctx))
+	rows, err := conn.Query(ctx, "SELECT datname FROM pg_database WHERE right(datname, length($1)) = $1", suffix)
+	if err != nil {
+		return fmt.Errorf("list databases: %w", err)
+	}
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return fmt.Errorf("list databases: %w", err)
+	}
+	var errs []error
+	for _, n := range names {
+		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)"); err != nil {
+			errs = append(errs, fmt.Errorf("drop %s: %w", n, err))
+		}
+	}
+	return errors.Join(errs...)
+}

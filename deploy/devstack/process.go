@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"syscall"
@@ -32,16 +33,54 @@ func (p *process) pid() int {
 	return p.cmd.Process.Pid
 }
 
+// buildWeb installs the web app's packages when missing and builds it (next build is offline
+// and takes seconds once node_modules exists).
+func (s *Stack) buildWeb(ctx context.Context, c component) error {
+	dir := filepath.Join(s.opts.Root, c.Package)
+	steps := [][]string{{"npm", "run", "build"}}
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", ".bin", "next")); err != nil {
+		steps = append([][]string{{"npm", "ci", "--no-audit", "--no-fund"}}, steps...)
+	}
+	for _, step := range steps {
+		start := time.Now()
+		cmd := exec.CommandContext(ctx, step[0], step[1:]...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "NEXT_TELEMETRY_DISABLED=1")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("web: %s: %w\n%s", strings.Join(step, " "), err, tailString(string(out), 40))
+		}
+		s.log.Info("web", "step", strings.Join(step, " "), "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+func tailString(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
 // build compiles every selected component in one `go build` call, so the toolchain shares and
 // parallelises the work; each binary is named after its package folder.
 func (s *Stack) build(ctx context.Context, comps []component) error {
 	start := time.Now()
 	args := []string{"build", "-o", s.path("bin") + string(filepath.Separator)}
 	for _, c := range comps {
+		if c.Web {
+			if err := s.buildWeb(ctx, c); err != nil {
+				return err
+			}
+			continue
+		}
 		if filepath.Base(c.Package) != c.Name {
 			return fmt.Errorf("devstack: package %s must live in a folder named %s", c.Package, c.Name)
 		}
 		args = append(args, c.Package)
+	}
+	if len(args) == 3 {
+		return nil // only the web app was selected
 	}
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = s.opts.Root
@@ -91,6 +130,10 @@ func (s *Stack) launchAs(_ context.Context, c component, instance string, extra 
 	}
 	cmd := exec.Command(filepath.Join(s.path("bin"), c.Name))
 	cmd.Dir = s.opts.Dir
+	if c.Web {
+		cmd = exec.Command(filepath.Join(s.opts.Root, c.Package, "node_modules", ".bin", "next"), "start", "-H", "127.0.0.1", "-p", strconv.Itoa(s.port(instance)))
+		cmd.Dir = filepath.Join(s.opts.Root, c.Package)
+	}
 	cmd.Env = s.env(c, instance, extra)
 	cmd.Stdout = logFile
 	cmd.Stderr = logFile

@@ -1,5 +1,7 @@
 package devstack
 
+import "strconv"
+
 // component describes one child process the stack can run.
 type component struct {
 	Name    string // also the log file name
@@ -9,6 +11,8 @@ type component struct {
 	Env func(s *Stack) map[string]string
 	// Health is the path polled until it answers 200.
 	Health string
+	// Web marks the Next.js app: built with npm, not go build, and started with next start.
+	Web bool
 }
 
 // components lists every process in start order: identity first (everyone fetches its keys),
@@ -42,7 +46,13 @@ var components = []component{
 			"SEARCH_INDEX_DIR": s.path("data", "search"),
 		}
 	}},
-	{Name: "gateway", Package: "./services/gateway", Port: 8000, Health: "/health", Env: func(*Stack) map[string]string { return nil }},
+	{Name: "gateway", Package: "./services/gateway", Port: 8000, Health: "/health", Env: func(s *Stack) map[string]string {
+		// The web app calls the gateway from the browser, so its origin must be allowed.
+		return map[string]string{"CORS_ORIGINS": s.URL("web") + ",http://localhost:" + strconv.Itoa(s.port("web"))}
+	}},
+	{Name: "web", Package: "./web", Port: 3000, Health: "/store", Web: true, Env: func(s *Stack) map[string]string {
+		return map[string]string{"API_BASE_URL": s.URL("gateway"), "NEXT_TELEMETRY_DISABLED": "1", "PORT": strconv.Itoa(s.port("web"))}
+	}},
 }
 
 // grpcPort is the saga engine's Zeebe gateway port (DESIGN §2).

@@ -13,8 +13,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/tmfcatalog/platform/deploy/devstack"
 )
 
@@ -104,22 +102,9 @@ func splitLines(s string) []string {
 
 // dropDatabases removes every database the run created (they all end with suffix).
 func dropDatabases(suffix string) {
-	ctx := context.Background()
-	conn, err := pgx.Connect(ctx, "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "drop databases:", err)
-		return
-	}
-	defer conn.Close(ctx)
-	rows, err := conn.Query(ctx, "SELECT datname FROM pg_database WHERE datname LIKE '%' || $1", suffix)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, "drop databases:", err)
-		return
-	}
-	names, _ := pgx.CollectRows(rows, pgx.RowTo[string])
-	for _, n := range names {
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{n}.Sanitize()+" WITH (FORCE)"); err != nil {
-			fmt.Fprintln(os.Stderr, "drop", n+":", err)
-		}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := devstack.DropDatabases(ctx, "", suffix); err != nil {
+		fmt.Fprintln(os.Stderr, err)
 	}
 }

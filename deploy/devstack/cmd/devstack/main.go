@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"sort"
@@ -32,6 +33,8 @@ func main() {
 	switch os.Args[1] {
 	case "up":
 		err = up(os.Args[2:])
+	case "run":
+		err = runWith(os.Args[2:])
 	case "status":
 		err = status()
 	case "stop":
@@ -54,7 +57,10 @@ func main() {
 
 func usage() {
 	fmt.Fprintln(os.Stderr, `usage: devstack <command>
-  up [-random-ports] [-only a,b]  build and start every service; Ctrl-C stops all
+  up [-random-ports] [-only a,b] [-no-web]
+                                  build and start every service and the web app; Ctrl-C stops all
+  run [-web] -- CMD ARGS...       start a private stack on random ports, run CMD with
+                                  GATEWAY_URL/API_URL and WEB_URL/BASE_URL set, stop the stack
   status                          health of the running stack
   stop                            stop a stack started with up (e.g. by make dev-bg)
   logs -cid ID                    one request's lines from every service, in time order
@@ -75,13 +81,14 @@ func up(args []string) error {
 	fs := flag.NewFlagSet("up", flag.ExitOnError)
 	random := fs.Bool("random-ports", false, "use free random ports instead of the standard ones")
 	only := fs.String("only", "", "comma-separated components to start (default: all that exist)")
+	noWeb := fs.Bool("no-web", false, "do not build and serve the web app")
 	_ = fs.Parse(args)
 
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer cancel()
 	r := root()
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
-	opts := devstack.Options{Root: r, RandomPorts: *random, Log: log}
+	opts := devstack.Options{Root: r, RandomPorts: *random, Log: log, Web: !*noWeb}
 	if *only != "" {
 		opts.Only = strings.Split(*only, ",")
 	}
@@ -193,5 +200,59 @@ func keys(args []string) error {
 		return err
 	}
 	fmt.Println("signing key:", path)
+	return nil
+}
+
+// runWith starts a throwaway stack on random ports in a temp dir, runs a command against it,
+// and stops it: used by `make test` for the browser tests.
+func runWith(args []string) error {
+	fs := flag.NewFlagSet("run", flag.ExitOnError)
+	web := fs.Bool("web", false, "also build and serve the web app")
+	_ = fs.Parse(args)
+	cmdArgs := fs.Args()
+	if len(cmdArgs) == 0 {
+		return errors.New("run: no command given (devstack run [-web] -- CMD ARGS...)")
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	dir, err := os.MkdirTemp("", "devstack-run-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	suffix := fmt.Sprintf("_run%d", os.Getpid())
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	stack, err := devstack.Start(ctx, devstack.Options{Root: root(), Dir: dir, RandomPorts: true, Web: *web,
+		Suffix: suffix, Namespace: "run" + suffix, Log: log})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		stopCtx, stopCancel := context.WithTimeout(context.Background(), time.Minute)
+		defer stopCancel()
+		if err := stack.Stop(stopCtx); err != nil {
+			fmt.Fprintln(os.Stderr, "devstack: stop:", err)
+		}
+		if err := devstack.DropDatabases(stopCtx, "", suffix); err != nil {
+			fmt.Fprintln(os.Stderr, "devstack:", err)
+		}
+	}()
+	cmd := exec.CommandContext(ctx, cmdArgs[0], cmdArgs[1:]...)
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = os.Stdout, os.Stderr, os.Stdin
+	cmd.Env = append(os.Environ(),
+		"GATEWAY_URL="+stack.URL("gateway"), "API_URL="+stack.URL("gateway"),
+		"WEB_URL="+stack.URL("web"), "BASE_URL="+stack.URL("web"), "DEVSTACK_LOGS="+filepath.Join(dir, "logs"))
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(os.Stderr, "devstack: %s failed; logs were in %s\n", strings.Join(cmdArgs, " "), filepath.Join(dir, "logs"))
+		for _, name := range stack.Components() {
+			b, _ := os.ReadFile(stack.LogFile(name))
+			lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+			if len(lines) > 10 {
+				lines = lines[len(lines)-10:]
+			}
+			fmt.Fprintf(os.Stderr, "--- %s ---\n%s\n", name, strings.Join(lines, "\n"))
+		}
+		return fmt.Errorf("%s: %w", cmdArgs[0], err)
+	}
 	return nil
 }
