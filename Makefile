@@ -50,11 +50,17 @@ stop: ## Stop a platform started with dev-bg
 logs: ## Show logs; CID=<correlation id> shows one request across all services
 	@if [ -n "$(CID)" ]; then $(DEVSTACK) logs -cid "$(CID)"; else tail -n 50 logs/*.log; fi
 
-.PHONY: test test-go lint bench fuzz
-test: test-go ## Run every test (Go unit, component, contract, end-to-end)
+.PHONY: test test-go test-web test-web-e2e lint bench fuzz
+test: test-go test-web test-web-e2e ## Run every test: Go (unit, component, contract, end-to-end) and web (unit, build, browser)
 
 test-go: ## Run the Go tests of every module, with the race detector
 	$(GO) test $(GOTESTFLAGS) $(MODULES)
+
+test-web: ## Web app: install, lint, typecheck, component tests, production build
+	cd web && npm ci --no-audit --no-fund && npm run lint && npm run typecheck && npm test && NEXT_TELEMETRY_DISABLED=1 npm run build
+
+test-web-e2e: ## Browser tests (Debian chromium) against a private stack on random ports
+	$(DEVSTACK) run -web -- npm --prefix web run e2e
 
 lint: ## go vet and staticcheck over every module
 	$(GO) vet $(MODULES)
