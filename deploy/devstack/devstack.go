@@ -301,11 +301,19 @@ type State struct {
 	URLs      map[string]string `json:"urls"`
 	ChildPIDs map[string]int    `json:"child_pids"`
 	StartedAt time.Time         `json:"started_at"`
+	// Where the stack keeps its data, so `devstack clean` can find it.
+	MongoURI      string `json:"mongo_uri,omitempty"`
+	MongoDatabase string `json:"mongo_database,omitempty"`
+	DataDir       string `json:"data_dir,omitempty"`
+	Suffix        string `json:"suffix,omitempty"`
+	Namespace     string `json:"namespace,omitempty"`
 }
 
 // State returns a snapshot for the state file.
 func (s *Stack) State() State {
-	st := State{PID: os.Getpid(), URLs: map[string]string{}, ChildPIDs: s.PIDs(), StartedAt: time.Now().UTC()}
+	st := State{PID: os.Getpid(), URLs: map[string]string{}, ChildPIDs: s.PIDs(), StartedAt: time.Now().UTC(),
+		MongoURI: s.mongoURI, MongoDatabase: "store" + s.opts.Suffix, DataDir: s.path("data"), Suffix: s.opts.Suffix,
+		Namespace: s.opts.Namespace}
 	for name := range st.ChildPIDs {
 		st.URLs[name] = s.URL(name)
 	}

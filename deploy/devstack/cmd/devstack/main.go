@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/tmfcatalog/platform/deploy/devstack"
+	"github.com/tmfcatalog/platform/deploy/devstack/seed"
 )
 
 const stateFile = ".devstack.json"
@@ -45,6 +47,10 @@ func main() {
 		err = keys(os.Args[2:])
 	case "migrate":
 		err = devstack.Migrate(context.Background(), devstack.Options{Root: root()})
+	case "seed":
+		err = seedCmd(os.Args[2:])
+	case "clean":
+		err = cleanCmd(os.Args[2:])
 	default:
 		usage()
 		os.Exit(2)
@@ -65,6 +71,10 @@ func usage() {
   stop                            stop a stack started with up (e.g. by make dev-bg)
   logs -cid ID                    one request's lines from every service, in time order
   migrate                         create and migrate every service database
+  seed [-gateway URL] [-user admin -password admin]
+                                  load the demo catalog through the gateway (idempotent)
+  clean [-yes]                    empty every store: service databases (users kept),
+                                  read store, search index, event queues
   keys [-out FILE]                create the JWT signing key if missing`)
 }
 
@@ -104,6 +114,7 @@ func up(args []string) error {
 	fmt.Println()
 	fmt.Print(stack.Summary())
 	fmt.Println("\nplatform is up. Logs: logs/<service>.log, one request: make logs CID=<id>. Ctrl-C stops everything.")
+	fmt.Println("empty catalog? run: make seed-data")
 	<-ctx.Done()
 	fmt.Println("\nstopping...")
 	stopCtx, stopCancel := context.WithTimeout(context.Background(), 60*time.Second)
@@ -255,4 +266,87 @@ func runWith(args []string) error {
 		return fmt.Errorf("%s: %w", cmdArgs[0], err)
 	}
 	return nil
+}
+
+// seedCmd loads the demo catalog into the running stack through its gateway.
+func seedCmd(args []string) error {
+	fs := flag.NewFlagSet("seed", flag.ExitOnError)
+	gateway := fs.String("gateway", "", "gateway URL (default: the running stack's, else http://127.0.0.1:8000)")
+	user := fs.String("user", "admin", "ADMIN account")
+	password := fs.String("password", "admin", "its password")
+	_ = fs.Parse(args)
+	if *gateway == "" {
+		*gateway = "http://127.0.0.1:8000"
+		if st, err := readState(); err == nil && st.URLs["gateway"] != "" {
+			*gateway = st.URLs["gateway"]
+		}
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	fmt.Println("seeding the demo catalog through", *gateway)
+	start := time.Now()
+	rep, err := seed.Run(ctx, seed.Options{Gateway: strings.TrimRight(*gateway, "/"), User: *user, Password: *password, Out: os.Stdout}, seed.Demo())
+	if err != nil {
+		return fmt.Errorf("seed: %w", err)
+	}
+	for _, kind := range []string{"characteristic", "specification", "price", "offering"} {
+		fmt.Printf("%-15s %d created, %d already there\n", kind+"s", rep.Created[kind], rep.Existing[kind])
+	}
+	fmt.Printf("%d offerings published, %d left in DRAFT (%s). Store: %s/api/v1/store/search?q=fiber\n",
+		len(rep.Published), len(rep.Drafts), time.Since(start).Round(time.Millisecond), *gateway)
+	return nil
+}
+
+// cleanCmd empties every store of the make dev stack (or of the running one named by the state file).
+func cleanCmd(args []string) error {
+	fs := flag.NewFlagSet("clean", flag.ExitOnError)
+	yes := fs.Bool("yes", false, "do not ask for confirmation")
+	_ = fs.Parse(args)
+	opts := devstack.CleanOptions{DataDir: filepath.Join(root(), "data")}
+	if st, err := readState(); err == nil {
+		opts.Suffix, opts.Namespace = st.Suffix, st.Namespace
+		if st.DataDir != "" {
+			opts.DataDir = st.DataDir
+		}
+		if syscall.Kill(st.PID, 0) == nil {
+			opts.Running = true
+			opts.MongoURI, opts.MongoDatabase = st.MongoURI, st.MongoDatabase
+		}
+	}
+	if !*yes {
+		fmt.Print("this empties every service database (users kept), the read store, the search index and the event queues. Type yes: ")
+		line, _ := bufio.NewReader(os.Stdin).ReadString('\n')
+		if strings.TrimSpace(line) != "yes" {
+			return errors.New("clean: not confirmed")
+		}
+	}
+	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer cancel()
+	rep, err := devstack.Clean(ctx, opts)
+	dbs := make([]string, 0, len(rep.Truncated))
+	for db := range rep.Truncated {
+		dbs = append(dbs, db)
+	}
+	sort.Strings(dbs)
+	for _, db := range dbs {
+		fmt.Printf("emptied %-22s %d tables (kept: %s)\n", db, len(rep.Truncated[db]), strings.Join(rep.Kept[db], ", "))
+	}
+	if rep.MongoDB != "" {
+		fmt.Println("dropped read store database", rep.MongoDB)
+	}
+	if rep.SearchIndex != "" {
+		fmt.Println("removed search index", rep.SearchIndex)
+	}
+	purged := 0
+	for _, n := range rep.Purged {
+		purged += n
+	}
+	fmt.Printf("purged %d queues (%d messages)\n", len(rep.Purged), purged)
+	if len(rep.Missing) > 0 {
+		fmt.Println("not there (nothing to clean):", strings.Join(rep.Missing, ", "))
+	}
+	for _, n := range rep.Notes {
+		fmt.Println("note:", n)
+	}
+	return err
 }

@@ -1,0 +1,241 @@
+package devstack
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	amqp "github.com/rabbitmq/amqp091-go"
+	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/tmfcatalog/platform/libs/ferret"
+)
+
+const localPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
+
+// scratchDB creates name with the given statements run in it.
+func scratchDB(t *testing.T, ctx context.Context, name string, stmts ...string) {
+	t.Helper()
+	admin, err := pgx.Connect(ctx, localPostgres)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close(ctx)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := pgx.Connect(ctx, "postgres://postgres@127.0.0.1:5432/"+name+"?sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	for _, s := range stmts {
+		if _, err := conn.Exec(ctx, s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+func countRows(t *testing.T, ctx context.Context, db, table string) int {
+	t.Helper()
+	conn, err := pgx.Connect(ctx, "postgres://postgres@127.0.0.1:5432/"+db+"?sslmode=disable")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	var n int
+	if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// withStore runs f against the read store kept in dir by an embedded FerretDB.
+func withStore(t *testing.T, ctx context.Context, dir string, f func(*mongo.Client)) {
+	t.Helper()
+	srv, err := ferret.Start(ctx, dir, "127.0.0.1:0", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Stop()
+	client, err := mongo.Connect(ctx, options.Client().ApplyURI(srv.URI()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(ctx)
+	f(client)
+}
+
+// TestCleanEmptiesEveryStoreOfAStoppedStackButKeepsUsersAndSchemaVersions fills scratch
+// databases, a read store, a search index folder and namespaced queues the way a stack with
+// a suffix would, cleans, and finds everything empty except the kept tables.
+func TestCleanEmptiesEveryStoreOfAStoppedStackButKeepsUsersAndSchemaVersions(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	suffix := randomSuffix()
+	ns := "clean" + suffix
+	t.Cleanup(func() {
+		if err := DropDatabases(context.Background(), "", suffix); err != nil {
+			t.Error(err)
+		}
+	})
+	scratchDB(t, ctx, "characteristic_db"+suffix,
+		"CREATE TABLE goose_db_version (id serial PRIMARY KEY, version_id bigint)",
+		"INSERT INTO goose_db_version (version_id) VALUES (0), (1)",
+		"CREATE TABLE characteristics (id serial PRIMARY KEY, name text)",
+		"CREATE TABLE specification_references (id serial PRIMARY KEY, char_id int REFERENCES characteristics (id))",
+		"INSERT INTO characteristics (name) VALUES ('Download speed'), ('Upload speed')",
+		"INSERT INTO specification_references (char_id) VALUES (1)")
+	scratchDB(t, ctx, "identity_db"+suffix,
+		"CREATE TABLE users (id serial PRIMARY KEY, username text)",
+		"INSERT INTO users (username) VALUES ('admin'), ('user')",
+		"CREATE TABLE outbox (id serial PRIMARY KEY)",
+		"INSERT INTO outbox DEFAULT VALUES")
+
+	data := t.TempDir()
+	withStore(t, ctx, filepath.Join(data, "ferretdb"), func(c *mongo.Client) {
+		if _, err := c.Database("store"+suffix).Collection("store_offerings").InsertOne(ctx, bson.M{"name": "Fiber"}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if err := os.MkdirAll(filepath.Join(data, "search", "index"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+
+	conn, err := amqp.Dial("amqp://guest:guest@127.0.0.1:5672/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	ch, err := conn.Channel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	queues := []string{ns + ".pricing", ns + ".store-query.dlq"}
+	t.Cleanup(func() {
+		for _, q := range queues {
+			_, _ = ch.QueueDelete(q, false, false, false)
+		}
+	})
+	for _, q := range queues {
+		if _, err := ch.QueueDeclare(q, true, false, false, false, nil); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			if err := ch.PublishWithContext(ctx, "", q, false, false, amqp.Publishing{Body: []byte("{}")}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	// Publishing is asynchronous: wait until the broker counts the messages.
+	deadline := time.Now().Add(10 * time.Second)
+	tick := time.NewTicker(20 * time.Millisecond)
+	defer tick.Stop()
+	for _, q := range queues {
+		for {
+			st, err := ch.QueueDeclarePassive(q, true, false, false, false, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Messages == 3 {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s holds %d messages, want 3", q, st.Messages)
+			}
+			<-tick.C
+		}
+	}
+
+	rep, err := Clean(ctx, CleanOptions{Suffix: suffix, Namespace: ns, DataDir: data})
+	if err != nil {
+		t.Fatalf("clean: %v", err)
+	}
+
+	for _, c := range []struct {
+		db, table string
+		want      int
+	}{
+		{"characteristic_db" + suffix, "characteristics", 0},
+		{"characteristic_db" + suffix, "specification_references", 0},
+		{"characteristic_db" + suffix, "goose_db_version", 2},
+		{"identity_db" + suffix, "outbox", 0},
+		{"identity_db" + suffix, "users", 2},
+	} {
+		if got := countRows(t, ctx, c.db, c.table); got != c.want {
+			t.Errorf("%s.%s holds %d rows after clean, want %d", c.db, c.table, got, c.want)
+		}
+	}
+	if !slices.Contains(rep.Missing, "offering_db"+suffix) {
+		t.Errorf("missing databases %v do not name offering_db%s", rep.Missing, suffix)
+	}
+	for _, q := range queues {
+		st, err := ch.QueueDeclarePassive(q, true, false, false, false, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Messages != 0 {
+			t.Errorf("%s holds %d messages after clean", q, st.Messages)
+		}
+		if rep.Purged[q] != 3 {
+			t.Errorf("report says %d messages purged from %s, want 3", rep.Purged[q], q)
+		}
+	}
+	if !slices.Contains(rep.Missing, "queue "+ns+".offering") {
+		t.Errorf("missing %v does not name the undeclared queue %s.offering", rep.Missing, ns)
+	}
+	if _, err := os.Stat(filepath.Join(data, "search")); !os.IsNotExist(err) {
+		t.Errorf("search index folder still there (stat: %v)", err)
+	}
+	withStore(t, ctx, filepath.Join(data, "ferretdb"), func(c *mongo.Client) {
+		names, err := c.ListDatabaseNames(ctx, bson.M{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if slices.Contains(names, "store"+suffix) {
+			t.Errorf("read store database store%s survived the clean: %v", suffix, names)
+		}
+	})
+}
+
+func TestCleanOfARunningStackLeavesTheSearchIndexAndSaysToRestart(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	data := t.TempDir()
+	index := filepath.Join(data, "search")
+	if err := os.MkdirAll(index, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	suffix := randomSuffix()
+	rep, err := Clean(ctx, CleanOptions{Suffix: suffix, Namespace: "clean" + suffix, DataDir: data, Running: true})
+	if err != nil {
+		t.Fatalf("clean: %v", err)
+	}
+	if _, err := os.Stat(index); err != nil {
+		t.Errorf("search index of a running stack was touched: %v", err)
+	}
+	if rep.SearchIndex != "" || len(rep.Notes) == 0 {
+		t.Errorf("report = %+v, want no index removal and a restart note", rep)
+	}
+}
+
+func TestQueueNamesFollowTheMessagingTopology(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct{ ns, want string }{
+		{"", "store-query.dlq"},
+		{"ds_1", "ds_1.store-query.dlq"},
+		{"run-", "run-store-query.dlq"},
+	} {
+		if got := QueueNames(c.ns); !slices.Contains(got, c.want) || len(got) != 2*len(consumerGroups) {
+			t.Errorf("QueueNames(%q) = %v, want it to hold %q", c.ns, got, c.want)
+		}
+	}
+}
