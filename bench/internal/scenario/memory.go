@@ -75,14 +75,19 @@ func Memory(ctx context.Context, env *Env) report.Section {
 	}
 	names := make([]string, 0, len(pids))
 	for n := range pids {
-		names = append(names, n)
+		if _, ok := env.IdleRSS[n]; ok {
+			names = append(names, n)
+		}
 	}
 	slices.Sort(names)
 	var over []string
 	var idleV, loadV []float64
 	worst := 0
 	for _, n := range names {
-		idle := env.IdleRSS[n]
+		idle, ok := env.IdleRSS[n]
+		if !ok {
+			continue // an extra instance another scenario started (not part of the platform)
+		}
 		sec.Table.Rows = append(sec.Table.Rows, []string{n, mib(idle), mib(peak[n])})
 		idleV = append(idleV, float64(idle)/1024)
 		loadV = append(loadV, float64(peak[n])/1024)

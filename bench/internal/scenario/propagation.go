@@ -75,6 +75,8 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 	// 20 batches a second of propRate/20 updates, each batch published with pipelined confirms
 	// (one confirmed publish at a time cannot reach 200/s on a loaded machine).
 	const perBatch = propRate / 20
+	cpu0 := cpuSnapshot(p.PIDs())
+	phase := time.Now()
 	r := load.Open(ctx, 20, propFor, 8, 10*time.Second, func(ctx context.Context, b int64) error {
 		msgs := make([]messaging.Message, 0, perBatch)
 		now := time.Now()
@@ -100,6 +102,7 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 		return nil
 	})
 	done := w.waitAll(ctx, total, 20*time.Second)
+	propCPU := cpuUse(cpu0, cpuSnapshot(p.PIDs()), time.Since(phase))
 	stopWatch()
 	<-watchDone
 	lags := make([]time.Duration, 0, total)
@@ -122,6 +125,7 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 		Table: report.Table{Header: []string{"updates", "propagated", "p50 ms", "p90 ms", "p99 ms", "max ms", "failed batches"}},
 	}
 	sec.Table.Rows = append(sec.Table.Rows, []string{fmt.Sprint(total), fmt.Sprint(len(lags)), ms(s.P50), ms(s.P90), ms(s.P99), ms(s.Max), fmt.Sprint(r.Errors)})
+	sec.Notes = append(sec.Notes, "CPU from the first update until propagation ended or gave up: "+propCPU+".")
 	if r.LastErr != nil {
 		sec.Notes = append(sec.Notes, fmt.Sprintf("last publish error: `%v`", r.LastErr))
 	}

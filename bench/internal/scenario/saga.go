@@ -5,12 +5,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	pprofile "github.com/google/pprof/profile"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/tmfcatalog/platform/bench/internal/platform"
@@ -85,6 +88,7 @@ func Saga(ctx context.Context, env *Env) report.Section {
 	}
 	rest := offerings[sagaSequential:]
 	var wg sync.WaitGroup
+	cpu0 := cpuSnapshot(p.PIDs())
 	concStart := time.Now()
 	for w := range sagaConc {
 		wg.Go(func() {
@@ -103,6 +107,7 @@ func Saga(ctx context.Context, env *Env) report.Section {
 	}
 	wg.Wait()
 	concElapsed := time.Since(concStart)
+	concCPU := cpuUse(cpu0, cpuSnapshot(p.PIDs()), concElapsed)
 	s1, e1, l1 := seq.Snapshot()
 	s20, e20, l20 := conc.Snapshot()
 
@@ -122,6 +127,7 @@ func Saga(ctx context.Context, env *Env) report.Section {
 			sec.Notes = append(sec.Notes, fmt.Sprintf("last error: `%v`", e))
 		}
 	}
+	sec.Notes = append(sec.Notes, "CPU during the 20-concurrent run: "+concCPU+".")
 	g1 := report.Goal{Text: "publish → PUBLISHED p50 < 150 ms (1 at a time)", Measured: ms(s1.P50) + " ms", Met: s1.Count > 0 && s1.P50 < 150*time.Millisecond && e1 == 0}
 	if !g1.Met {
 		g1.Miss = fmt.Sprintf("+%s ms", ms(s1.P50-150*time.Millisecond))
@@ -274,7 +280,10 @@ func Engine(ctx context.Context, env *Env) report.Section {
 	}
 	bctx, cancel := context.WithTimeout(ctx, 4*time.Minute)
 	defer cancel()
-	eng, err := engineBench(bctx, env.Root)
+	cpu := filepath.Join(os.TempDir(), fmt.Sprintf("bench-engine-%d.pprof", os.Getpid()))
+	defer os.Remove(cpu)
+	defer os.Remove(cpu + ".test")
+	eng, err := engineBench(bctx, env.Root, cpu)
 	if err != nil {
 		sec.Err = err
 		sec.Goals = []report.Goal{{Text: "engine ≥ 100 instances/s with trivial workers", Measured: "did not run", Miss: "benchmark failed"}}
@@ -287,6 +296,15 @@ func Engine(ctx context.Context, env *Env) report.Section {
 		g.Miss = fmt.Sprintf("%.0f%% short", (1-eng["instances/s"]/100)*100)
 	}
 	sec.Goals = []report.Goal{g}
+	if f, err := os.Open(cpu); err == nil {
+		if p, err := pprofile.Parse(f); err == nil {
+			sec.Notes = append(sec.Notes,
+				"CPU profile of the benchmark process (engine, gRPC server, Zeebe client and workers together; pprof), cumulative: "+
+					topCumulative(p, 10, "engine/internal", "jackc/pgx", "grpc", "zeebe"),
+				"… by origin (self time): "+selfByOrigin(p))
+		}
+		f.Close()
+	}
 	sec.Charts = []report.Chart{{File: "engine-throughput.png", Title: "Engine with trivial workers", YLabel: "instances/s", Kind: report.Bars,
 		Labels: []string{"instances/s"}, Series: []report.Series{{Name: "instances/s", Values: []float64{eng["instances/s"]}}},
 		Threshold: 100, ThresholdLabel: "goal 100/s"}}
@@ -295,9 +313,9 @@ func Engine(ctx context.Context, env *Env) report.Section {
 }
 
 // engineBench runs the engine module's BenchmarkPublication and returns its custom metrics.
-func engineBench(ctx context.Context, root string) (map[string]float64, error) {
+func engineBench(ctx context.Context, root, cpuProfile string) (map[string]float64, error) {
 	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "^BenchmarkPublication$",
-		"-benchtime", strconv.Itoa(engineBenchN)+"x", "-count", "1", "./engine/internal/grpcapi/")
+		"-benchtime", strconv.Itoa(engineBenchN)+"x", "-count", "1", "-cpuprofile", cpuProfile, "-o", cpuProfile+".test", "./engine/internal/grpcapi/")
 	cmd.Dir = root
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
