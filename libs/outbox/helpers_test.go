@@ -152,4 +152,6 @@ func eventually(t *testing.T, timeout time.Duration, what string, cond func() bo
 	}
 }
 
-func entityN(n int) func(int) string { return func(i int) string { return fmt.Sprintf("entity-%d", i%n) } }
+func entityN(n int) func(int) string {
+	return func(i int) string { return fmt.Sprintf("entity-%d", i%n) }
+}
