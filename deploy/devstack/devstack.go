@@ -44,12 +44,13 @@ type Options struct {
 
 // Stack is a running platform.
 type Stack struct {
-	opts     Options
-	log      *slog.Logger
-	ports    map[string]int
-	keyFile  string
-	mongoURI string
-	ferret   *ferret.Server
+	opts      Options
+	log       *slog.Logger
+	ports     map[string]int
+	keyFile   string
+	mongoURI  string
+	ferret    *ferret.Server
+	ferretLog *os.File
 
 	mu       sync.Mutex
 	procs    map[string]*process
@@ -155,7 +156,15 @@ func (s *Stack) start(ctx context.Context) error {
 	if s.opts.MongoURI != "" {
 		s.mongoURI = s.opts.MongoURI
 	} else if slices.ContainsFunc(selected, func(c component) bool { return c.Name == "store-query" }) {
-		srv, err := ferret.Start(context.WithoutCancel(ctx), s.path("data", "ferretdb"), s.addr("ferretdb"), s.log.With("component", "ferretdb"))
+		// FerretDB logs every command it does not support at warn level; those lines go to
+		// logs/ferretdb.log, not to the terminal.
+		ferretLog, err := os.OpenFile(s.LogFile("ferretdb"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+		if err != nil {
+			return fmt.Errorf("open FerretDB log: %w", err)
+		}
+		s.ferretLog = ferretLog
+		srv, err := ferret.Start(context.WithoutCancel(ctx), s.path("data", "ferretdb"), s.addr("ferretdb"),
+			slog.New(slog.NewJSONHandler(ferretLog, &slog.HandlerOptions{Level: slog.LevelWarn})))
 		if err != nil {
 			return fmt.Errorf("start FerretDB: %w", err)
 		}

@@ -290,6 +290,7 @@ func (s *Stack) Stop(ctx context.Context) error {
 	}
 	if s.ferret != nil {
 		s.ferret.Stop()
+		s.ferretLog.Close()
 	}
 	return errors.Join(errs...)
 }
