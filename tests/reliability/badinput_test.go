@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -170,10 +171,7 @@ func snapshot(t *testing.T) map[string]string {
 	}
 	out := map[string]string{}
 	for db, list := range tables {
-		conn, err := pgx.Connect(ctx, run.Stack.DatabaseURL(db))
-		if err != nil {
-			t.Fatalf("connect %s: %v", db, err)
-		}
+		conn := dbConn(t, db)
 		for _, table := range list {
 			var fp string
 			q := fmt.Sprintf(`SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') FROM %s t`, table)
@@ -185,7 +183,6 @@ func snapshot(t *testing.T) map[string]string {
 			}
 			out[db+"."+table] = fp
 		}
-		conn.Close(ctx)
 	}
 	return out
 }
@@ -435,4 +432,33 @@ func escapeQuery(raw string) string {
 		parts[i] = k + "=" + url.QueryEscape(v)
 	}
 	return strings.Join(parts, "&")
+}
+
+var dbConns = map[string]*pgx.Conn{}
+
+// dbConn returns a kept connection to one of the stack's databases, waiting (bounded) for a
+// free slot on the shared server.
+func dbConn(t *testing.T, db string) *pgx.Conn {
+	t.Helper()
+	if c := dbConns[db]; c != nil && !c.IsClosed() {
+		return c
+	}
+	var conn *pgx.Conn
+	eventually(t, time.Minute, func() string {
+		c, err := pgx.Connect(context.Background(), run.Stack.DatabaseURL(db))
+		if err != nil {
+			return err.Error()
+		}
+		conn = c
+		return ""
+	})
+	dbConns[db] = conn
+	return conn
+}
+
+func closeDBConns() {
+	for db, c := range dbConns {
+		c.Close(context.Background())
+		delete(dbConns, db)
+	}
 }

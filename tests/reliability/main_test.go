@@ -32,7 +32,7 @@ func mainRun(m *testing.M) int {
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	var err error
-	run, err = stackrun.Start(ctx, "rel")
+	run, err = stackrun.Start(ctx, "rel", stackrun.SagaTimeout)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
@@ -60,6 +60,7 @@ func mainRun(m *testing.M) int {
 		return 1
 	}
 	code = m.Run()
+	closeDBConns()
 	return code
 }
 

@@ -40,6 +40,7 @@ func run() error {
 	only := flag.String("only", "", "comma-separated fault names to run (default: all)")
 	workers := flag.Int("workers", 3, "concurrent load loops")
 	phase := flag.Duration("phase", 5*time.Second, "load before the fault and after recovery")
+	sagaTimeout := flag.Duration("saga-timeout", time.Minute, "SAGA_TIMEOUT of the stack's offering service")
 	flag.Parse()
 
 	root, err := devstack.FindRoot()
@@ -53,7 +54,7 @@ func run() error {
 	defer stop()
 	began := time.Now()
 	startCtx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	r, err := stackrun.Start(startCtx, "chaos")
+	r, err := stackrun.Start(startCtx, "chaos", *sagaTimeout)
 	cancel()
 	if err != nil {
 		return err
@@ -92,7 +93,7 @@ func run() error {
 			return ctx.Err()
 		}
 	}
-	doc := report(results, notRun, *workers, *phase, time.Since(began))
+	doc := report(results, notRun, *workers, *phase, *sagaTimeout, time.Since(began))
 	if err := os.WriteFile(*out, []byte(doc), 0o644); err != nil {
 		return err
 	}
@@ -115,7 +116,7 @@ func split(s string) []string {
 	return out
 }
 
-func report(results []chaos.Result, notRun []string, workers int, phase, took time.Duration) string {
+func report(results []chaos.Result, notRun []string, workers int, phase, sagaTimeout, took time.Duration) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `# Reliability: fault injection under load
 
@@ -155,7 +156,7 @@ table as a violation.
 
 ## Results
 
-`, time.Now().UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second), runtime.NumCPU(), workers, phase, phase, stackrun.SagaTimeout)
+`, time.Now().UTC().Format("2006-01-02 15:04 MST"), took.Round(time.Second), runtime.NumCPU(), workers, phase, phase, sagaTimeout)
 	b.WriteString(chaos.Markdown(results))
 	if len(notRun) > 0 {
 		b.WriteString("\n## Not run\n\n")

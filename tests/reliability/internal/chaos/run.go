@@ -99,7 +99,7 @@ func Run(ctx context.Context, e *Env, f Fault, o Options) Result {
 	pause(ctx, o.After)
 	finish()
 	_, _, _, _, published := l.snapshot()
-	if err := e.settle(ctx, published, stackrun.SagaTimeout+o.Settle); err != nil {
+	if err := e.settle(ctx, published, e.Run.SagaTimeout+o.Settle); err != nil {
 		res.Violations = append(res.Violations, "settle: "+err.Error())
 	}
 	v, err := e.verify(ctx, l, o.Settle)

@@ -7,11 +7,20 @@ func ShortFaults() []Fault {
 }
 
 // FullFaults is the fault list of `make chaos`: every process of the stack killed in turn,
-// the broker and database faults, and a PostgreSQL restart.
+// the broker and database faults, then the read side's faults (last: a read side that does not
+// come back leaves every later publication unable to finish) and a PostgreSQL restart.
 func FullFaults(components []string) []Fault {
 	var out []Fault
 	for _, c := range components {
-		out = append(out, KillService(c))
+		if c != "store-query" {
+			out = append(out, KillService(c))
+		}
 	}
-	return append(out, CloseRabbitConnections(), TerminateBackends(), RestartFerret(), RestartPostgres())
+	out = append(out, CloseRabbitConnections(), TerminateBackends(), RestartFerret())
+	for _, c := range components {
+		if c == "store-query" {
+			out = append(out, KillService(c))
+		}
+	}
+	return append(out, RestartPostgres())
 }

@@ -26,8 +26,8 @@ const ServerURL = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable"
 // AMQPURL is the broker the stack uses.
 const AMQPURL = "amqp://guest:guest@127.0.0.1:5672/"
 
-// SagaTimeout bounds every publication saga of the stack, so that a stuck one compensates
-// quickly enough for the suites to observe the outcome.
+// SagaTimeout is the tests' bound on every publication saga (SAGA_TIMEOUT), so that a stuck
+// one compensates quickly enough for the suite to observe the outcome.
 const SagaTimeout = 15 * time.Second
 
 // Run is a started stack with its identifiers.
@@ -37,11 +37,13 @@ type Run struct {
 	Namespace string // EVENT_NAMESPACE: every exchange and queue starts with it
 	Dir       string // runtime folder (bin/, logs/, data/)
 	Ferret    *Ferret
+	// SagaTimeout is the offering service's SAGA_TIMEOUT in this stack.
+	SagaTimeout time.Duration
 }
 
 // Start builds and starts the stack in a new temporary folder. label names the run
 // ("rel" for the tests, "chaos" for the full suite).
-func Start(ctx context.Context, label string) (*Run, error) {
+func Start(ctx context.Context, label string, sagaTimeout time.Duration) (*Run, error) {
 	dir, err := os.MkdirTemp("", label+"-stack-")
 	if err != nil {
 		return nil, err
@@ -49,7 +51,7 @@ func Start(ctx context.Context, label string) (*Run, error) {
 	var b [4]byte
 	_, _ = rand.Read(b[:])
 	suffix := "_" + label + hex.EncodeToString(b[:])
-	run := &Run{Suffix: suffix, Namespace: label + suffix, Dir: dir}
+	run := &Run{Suffix: suffix, Namespace: label + suffix, Dir: dir, SagaTimeout: sagaTimeout}
 	// The read store runs as a process of its own (see cmd/ferretd).
 	if run.Ferret, err = startFerret(ctx, dir); err != nil {
 		run.Cleanup()
@@ -62,7 +64,7 @@ func Start(ctx context.Context, label string) (*Run, error) {
 			// Only the per-username throttle is under test; the bad-input and RBAC suites
 			// make many failing logins from 127.0.0.1.
 			"identity": {"LOGIN_IP_MAX_FAILURES": "100000"},
-			"offering": {"SAGA_TIMEOUT": SagaTimeout.String()},
+			"offering": {"SAGA_TIMEOUT": sagaTimeout.String()},
 			// The PostgreSQL server is shared by every test run of the machine (100 slots).
 			"engine": {"DB_MAX_CONNS": "6"},
 			// A killed upstream opens the breaker; a short open period keeps recovery
@@ -108,9 +110,15 @@ func (r *Run) Cleanup() error {
 func dropDatabases(suffix string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	conn, err := pgx.Connect(ctx, ServerURL)
-	if err != nil {
-		return fmt.Errorf("drop databases: %w", err)
+	// The shared server may have no free slot for a moment: retry until the deadline.
+	var conn *pgx.Conn
+	var err error
+	for conn, err = pgx.Connect(ctx, ServerURL); err != nil; conn, err = pgx.Connect(ctx, ServerURL) {
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("drop databases: %w", err)
+		case <-time.After(time.Second):
+		}
 	}
 	defer conn.Close(ctx)
 	names, err := Databases(ctx, conn, suffix)
