@@ -36,7 +36,7 @@ setup-keys: ## Create the JWT signing key in .keys/ (make dev does it when missi
 migrate: ## Create and migrate every service database
 	$(DEVSTACK) migrate
 
-.PHONY: dev dev-bg status stop logs
+.PHONY: dev dev-bg status stop logs seed-data clean-db
 dev: ## Build and run the whole platform in the foreground (Ctrl-C stops everything)
 	$(DEVSTACK) up
 dev-bg: ## Run the platform in the background (log in logs/devstack.log)
@@ -49,6 +49,10 @@ stop: ## Stop a platform started with dev-bg
 	@$(DEVSTACK) stop
 logs: ## Show logs; CID=<correlation id> shows one request across all services
 	@if [ -n "$(CID)" ]; then $(DEVSTACK) logs -cid "$(CID)"; else tail -n 50 logs/*.log; fi
+seed-data: ## Load the demo catalog through the gateway (make dev must be running)
+	$(DEVSTACK) seed
+clean-db: ## Empty every store: service databases, read store, search index, queues
+	$(DEVSTACK) clean -yes
 
 .PHONY: test test-go test-web test-web-e2e lint bench fuzz
 test: test-go test-web test-web-e2e ## Run every test: Go (unit, component, contract, end-to-end) and web (unit, build, browser)
