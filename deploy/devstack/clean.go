@@ -198,7 +198,8 @@ func dropReadStore(ctx context.Context, opts CleanOptions, rep *CleanReport) err
 			rep.Missing = append(rep.Missing, dir)
 			return nil
 		}
-		srv, err := ferret.Start(context.WithoutCancel(ctx), dir, "127.0.0.1:0", opts.Log.With("component", "ferretdb"))
+		// FerretDB logs every unsupported driver command as a warning; its start-up error is enough.
+		srv, err := ferret.Start(context.WithoutCancel(ctx), dir, "127.0.0.1:0", slog.New(slog.DiscardHandler))
 		if err != nil {
 			return fmt.Errorf("clean read store: start FerretDB over %s (is the stack still running?): %w", dir, err)
 		}
