@@ -178,7 +178,7 @@ func truncateDatabase(ctx context.Context, opts CleanOptions, base string, rep *
 	}
 	// One statement, so foreign keys between emptied tables need no CASCADE (which would reach
 	// into kept tables).
-	if _, err := conn.Exec(ctx, "TRUNCATE "+strings.Join(idents, ", ")+" RESTART IDENTITY"); err != nil {
+	if _, err := conn.Exec(ctx, "TRUNCATE "+strings.Join(idents, ", ")); err != nil {
 		return fmt.Errorf("clean %s: truncate: %w", name, err)
 	}
 	opts.Log.Info("emptied", "database", name, "tables", len(idents))

@@ -2,6 +2,7 @@ package devstack
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -59,7 +60,7 @@ func countRows(t *testing.T, ctx context.Context, db, table string) int {
 // withStore runs f against the read store kept in dir by an embedded FerretDB.
 func withStore(t *testing.T, ctx context.Context, dir string, f func(*mongo.Client)) {
 	t.Helper()
-	srv, err := ferret.Start(ctx, dir, "127.0.0.1:0", nil)
+	srv, err := ferret.Start(ctx, dir, "127.0.0.1:0", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
