@@ -117,7 +117,7 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	if trace.SpanFromContext(ctx).IsRecording() {
 		return t.traced.RoundTrip(r)
 	}
-	if r.Header.Get("traceparent") == "" && trace.SpanContextFromContext(ctx).IsValid() {
+	if len(r.Header["Traceparent"]) == 0 && trace.SpanContextFromContext(ctx).IsValid() {
 		r = r.Clone(ctx) // a RoundTripper must not change the caller's request
 		otel.GetTextMapPropagator().Inject(ctx, propagation.HeaderCarrier(r.Header))
 	}
