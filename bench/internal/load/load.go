@@ -53,16 +53,17 @@ func Closed(ctx context.Context, conc int, warm, d time.Duration, op Op) Result 
 }
 
 func closedPhase(ctx context.Context, conc int, d time.Duration, op Op, seq *atomic.Int64, rec *stats.Recorder) {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
+	// Workers stop starting operations at the deadline; one in flight then runs to its end and
+	// counts, so slow operations are not silently left out of the percentiles.
+	deadline := time.Now().Add(d)
 	var wg sync.WaitGroup
 	for range conc {
 		wg.Go(func() {
-			for ctx.Err() == nil {
+			for ctx.Err() == nil && time.Now().Before(deadline) {
 				t0 := time.Now()
 				err := op(ctx, seq.Add(1)-1)
-				if rec == nil || ctx.Err() != nil && err != nil {
-					continue // warm-up, or cut short by the end of the phase
+				if rec == nil {
+					continue // warm-up
 				}
 				if err != nil {
 					rec.Fail(err)

@@ -1,13 +1,16 @@
 package scenario
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"runtime/pprof"
 	"sync"
 	"time"
 
+	pprofile "github.com/google/pprof/profile"
 	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
@@ -25,7 +28,7 @@ const (
 	propPerPrice  = 2   // published offerings using each price
 	propRate      = 200 // price updates per second
 	propFor       = 5 * time.Second
-	propPoll      = 5 * time.Millisecond
+	propPoll      = 20 * time.Millisecond
 	propLagGoal   = 100 * time.Millisecond
 	propVersionUp = 1000 // injected versions start this far above the current one
 )
@@ -77,6 +80,8 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 	const perBatch = propRate / 20
 	cpu0 := cpuSnapshot(p.PIDs())
 	phase := time.Now()
+	var selfProf bytes.Buffer
+	profiling := env.Profile && pprof.StartCPUProfile(&selfProf) == nil
 	r := load.Open(ctx, 20, propFor, 8, 10*time.Second, func(ctx context.Context, b int64) error {
 		msgs := make([]messaging.Message, 0, perBatch)
 		now := time.Now()
@@ -103,6 +108,9 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 	})
 	done := w.waitAll(ctx, total, 20*time.Second)
 	propCPU := cpuUse(cpu0, cpuSnapshot(p.PIDs()), time.Since(phase))
+	if profiling {
+		pprof.StopCPUProfile()
+	}
 	stopWatch()
 	<-watchDone
 	lags := make([]time.Duration, 0, total)
@@ -126,6 +134,12 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 	}
 	sec.Table.Rows = append(sec.Table.Rows, []string{fmt.Sprint(total), fmt.Sprint(len(lags)), ms(s.P50), ms(s.P90), ms(s.P99), ms(s.Max), fmt.Sprint(r.Errors)})
 	sec.Notes = append(sec.Notes, "CPU from the first update until propagation ended or gave up: "+propCPU+".")
+	if profiling {
+		if pp, err := pprofile.Parse(&selfProf); err == nil {
+			sec.Notes = append(sec.Notes, "where the benchmark process spent that CPU (pprof, cumulative): "+
+				topCumulative(pp, 6, "FerretDB/FerretDB/internal/handler", "modernc.org/sqlite", "scenario.(*propWatcher)", "messaging.(*Publisher)"))
+		}
+	}
 	if r.LastErr != nil {
 		sec.Notes = append(sec.Notes, fmt.Sprintf("last publish error: `%v`", r.LastErr))
 	}
