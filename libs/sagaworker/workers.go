@@ -34,7 +34,8 @@ type Options struct {
 	MaxJobsActive int
 	// Concurrency is the number of handler goroutines per job type (default 4).
 	Concurrency int
-	// RequestTimeout is the long-poll duration of one activation request (default 10s).
+	// RequestTimeout is the long-poll duration of one activation request (default 5s). Closing
+	// a worker waits for the poll in flight, so it also bounds how long shutdown takes.
 	RequestTimeout time.Duration
 	// Retries is the retry count the BPMN gives each task (default 5); it turns the remaining
 	// retries of a job into the attempt number that sets the backoff.
@@ -58,7 +59,7 @@ func (o *Options) setDefaults() {
 		o.Concurrency = 4
 	}
 	if o.RequestTimeout <= 0 {
-		o.RequestTimeout = 10 * time.Second
+		o.RequestTimeout = 5 * time.Second
 	}
 	if o.Retries <= 0 {
 		o.Retries = 5
