@@ -58,9 +58,13 @@ func (c *client) login(ctx context.Context, user, password string) error {
 	return nil
 }
 
-// transient statuses are retried a few times: the gateway's breaker or rate limiter, or a
-// service restarting.
-func transient(status int) bool {
+// transient statuses are retried a few times: the gateway's breaker or rate limiter, a
+// service restarting, or (for reads, which are safe to repeat) an internal error such as a
+// timed-out call between services on a loaded machine.
+func transient(method string, status int) bool {
+	if method == http.MethodGet && status == http.StatusInternalServerError {
+		return true
+	}
 	switch status {
 	case http.StatusTooManyRequests, http.StatusBadGateway, http.StatusServiceUnavailable, http.StatusGatewayTimeout:
 		return true
@@ -99,7 +103,7 @@ func (c *client) call(ctx context.Context, method, path string, body, out any, w
 			return nil
 		}
 		lastErr = &APIError{Method: method, Path: path, Status: status, Body: string(b)}
-		if !transient(status) {
+		if !transient(method, status) {
 			return lastErr
 		}
 	}

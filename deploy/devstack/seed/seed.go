@@ -144,15 +144,52 @@ func (r *run) ensure(ctx context.Context, kind, path string, wanted []string, bo
 			r.rep.Existing[kind]++
 			continue
 		}
-		var created named
-		if err := r.c.call(ctx, http.MethodPost, path, body(i), &created, http.StatusCreated); err != nil {
+		id, err := r.create(ctx, path, n, body(i))
+		if err != nil {
 			return nil, fmt.Errorf("create %s %q: %w", kind, n, err)
 		}
-		out[n] = created.ID
+		out[n] = id
 		r.rep.Created[kind]++
 		fmt.Fprintf(r.out, "created %-14s %s\n", kind, n)
 	}
 	return out, nil
+}
+
+// create posts body to path and returns the new entity's id. A create is not blindly
+// repeatable, so after a server error or a conflict it looks the name up: an entity that was
+// stored before the answer got lost is taken as created; otherwise a server error is retried
+// a few times.
+func (r *run) create(ctx context.Context, path, name string, body any) (string, error) {
+	var err error
+	for attempt := 0; attempt < 4; attempt++ {
+		if attempt > 0 {
+			if perr := pause(ctx, time.Duration(attempt)*time.Second); perr != nil {
+				return "", perr
+			}
+		}
+		var created named
+		err = r.c.call(ctx, http.MethodPost, path, body, &created, http.StatusCreated)
+		if err == nil {
+			return created.ID, nil
+		}
+		var apiErr *APIError
+		if !errors.As(err, &apiErr) || (apiErr.Status < 500 && apiErr.Status != http.StatusConflict) {
+			return "", err
+		}
+		all, lerr := listAll[named](ctx, r.c, path)
+		if lerr != nil {
+			return "", errors.Join(err, lerr)
+		}
+		for _, e := range all {
+			if e.Name == name {
+				return e.ID, nil
+			}
+		}
+		if apiErr.Status == http.StatusConflict {
+			return "", err
+		}
+	}
+	return "", err
 }
 
 // offerings creates the missing offerings and returns name → current state of each wanted one.
@@ -172,13 +209,13 @@ func (r *run) offerings(ctx context.Context, wanted []Offering, specs, prices ma
 			r.rep.Existing["offering"]++
 			continue
 		}
-		var created offering
 		body := map[string]any{"name": o.Name, "description": o.Description, "sales_channels": o.Channels,
 			"specification_ids": lookup(specs, o.Specifications), "pricing_ids": lookup(prices, o.Prices)}
-		if err := r.c.call(ctx, http.MethodPost, "/api/v1/offerings", body, &created, http.StatusCreated); err != nil {
+		id, err := r.create(ctx, "/api/v1/offerings", o.Name, body)
+		if err != nil {
 			return nil, fmt.Errorf("create offering %q: %w", o.Name, err)
 		}
-		out[o.Name] = created
+		out[o.Name] = offering{ID: id, Name: o.Name, LifecycleStatus: "DRAFT"}
 		r.rep.Created["offering"]++
 		fmt.Fprintf(r.out, "created %-14s %s\n", "offering", o.Name)
 	}
