@@ -41,8 +41,8 @@ func (s *IndexSyncer) Run(ctx context.Context, interval time.Duration) error {
 	}
 }
 
-// Drain indexes every pending document and performs every pending removal; it returns how
-// many documents it indexed or removed.
+// Drain indexes every queued document and removes every queued removal from the index; it
+// returns how many queue entries it settled.
 func (s *IndexSyncer) Drain(ctx context.Context) (int, error) {
 	n := 0
 	for {
@@ -84,21 +84,6 @@ func (s *IndexSyncer) Drain(ctx context.Context) (int, error) {
 		}
 		if len(docs) < s.batch {
 			break
-		}
-	}
-	ids, err := s.queue.PendingRemovals(ctx, s.batch)
-	if err != nil {
-		return n, fmt.Errorf("list pending removals: %w", err)
-	}
-	if len(ids) > 0 {
-		if err := s.index.Remove(ctx, ids...); err != nil {
-			return n, fmt.Errorf("remove %d documents: %w", len(ids), err)
-		}
-		for _, id := range ids {
-			if err := s.queue.ClearRemoval(ctx, id); err != nil {
-				return n, fmt.Errorf("clear removal %s: %w", id, err)
-			}
-			n++
 		}
 	}
 	return n, nil

@@ -45,7 +45,7 @@ type Documents interface {
 	// Get returns the document, visible or not, or domain.ErrNotFound.
 	Get(ctx context.Context, id string) (domain.Document, error)
 	// Put writes d if the stored revision is still expected (0: the document must not exist),
-	// storing it with revision expected+1 and flagged for indexing. Else ErrRevisionConflict.
+	// storing it with revision expected+1 and queued for indexing. Else ErrRevisionConflict.
 	Put(ctx context.Context, d domain.Document, expected int64) error
 	// Delete removes the document; it reports whether one existed.
 	Delete(ctx context.Context, id string) (bool, error)
@@ -54,16 +54,15 @@ type Documents interface {
 }
 
 // IndexQueue tracks what the search index still has to catch up with, so a search engine
-// outage never loses an update.
+// outage never loses an update. Documents.Put queues every written document.
 type IndexQueue interface {
-	// MarkIndexed clears the pending flag if the document still has this revision.
+	// MarkIndexed drops the queue entry of document id if it still has this revision.
 	MarkIndexed(ctx context.Context, id string, revision int64) error
-	// PendingIndex returns up to limit documents whose latest revision is not indexed yet.
+	// PendingIndex returns up to limit queued documents (a deleted one comes back invisible,
+	// to be removed from the index), each with its queue entry's revision.
 	PendingIndex(ctx context.Context, limit int) ([]domain.Document, error)
-	// AddRemoval, PendingRemovals and ClearRemoval track index removals not yet done.
+	// AddRemoval queues the removal of document id from the index.
 	AddRemoval(ctx context.Context, id string) error
-	PendingRemovals(ctx context.Context, limit int) ([]string, error)
-	ClearRemoval(ctx context.Context, id string) error
 }
 
 // Index is the write side of the search engine.

@@ -181,18 +181,19 @@ func (p *Projector) syncIndex(ctx context.Context, d domain.Document) {
 	}
 }
 
-// remove deletes the document from the store and the search index.
+// remove deletes the document from the search index, then from the store (so once the store
+// no longer has it, search does not either). A failed index removal is queued for the syncer.
 func (p *Projector) remove(ctx context.Context, id string) error {
 	unlock := p.locks.lock(id)
 	defer unlock()
-	if _, err := p.docs.Delete(ctx, id); err != nil {
-		return fmt.Errorf("delete document %s: %w", id, err)
-	}
 	if err := p.index.Remove(ctx, id); err != nil {
 		p.log.WarnContext(ctx, "search index removal deferred", "offering_id", id, "error", err.Error())
 		if err := p.queue.AddRemoval(ctx, id); err != nil {
 			return fmt.Errorf("queue index removal of %s: %w", id, err)
 		}
+	}
+	if _, err := p.docs.Delete(ctx, id); err != nil {
+		return fmt.Errorf("delete document %s: %w", id, err)
 	}
 	return nil
 }

@@ -2,11 +2,13 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
@@ -25,7 +27,6 @@ type docRow struct {
 	Visible        bool          `bson:"visible"`
 	Versions       versionsRow   `bson:"versions"`
 	Revision       int64         `bson:"revision"`
-	IndexPending   bool          `bson:"index_pending"`
 	// Query helpers, derived from the fields above.
 	SpecificationIDs  []string `bson:"specification_ids"`
 	CharacteristicIDs []string `bson:"characteristic_ids"`
@@ -68,7 +69,6 @@ func toRow(d domain.Document, revision int64) docRow {
 	r := docRow{
 		ID: d.ID, Name: d.Name, Description: d.Description, SalesChannels: nonNil(d.SalesChannels),
 		PublishedAt: d.PublishedAt, Status: string(d.Status), Visible: d.Visible, Revision: revision,
-		IndexPending: true,
 		Versions: versionsRow{
 			Offering: d.Versions.Offering, Specifications: d.Versions.Specifications,
 			Characteristics: d.Versions.Characteristics, Prices: d.Versions.Prices,
@@ -150,6 +150,14 @@ func (s *Store) getDoc(ctx context.Context, filter bson.M) (domain.Document, err
 func (s *Store) Put(ctx context.Context, d domain.Document, expected int64) error {
 	c := s.db.Collection(collDocuments)
 	row := toRow(d, expected+1)
+	// Queue entry and references first: if the document write then fails, they only cause a
+	// harmless extra re-index or re-build.
+	if err := s.enqueue(ctx, d.ID, expected+1); err != nil {
+		return err
+	}
+	if err := s.addRefs(ctx, d); err != nil {
+		return err
+	}
 	if expected == 0 {
 		_, err := c.InsertOne(ctx, row)
 		if isDuplicate(err) {
@@ -179,92 +187,98 @@ func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
 	return res.DeletedCount > 0, nil
 }
 
-// IDsUsing implements app.Documents.
+// IDsUsing implements app.Documents. It reads the reference document of the entity (an _id
+// lookup) instead of scanning the documents; references are only ever added, so the answer may
+// name documents that no longer use the entity or no longer exist (re-building them is harmless).
 func (s *Store) IDsUsing(ctx context.Context, kind domain.EntityKind, id string) ([]string, error) {
-	field := map[domain.EntityKind]string{
-		domain.KindCharacteristic: "characteristic_ids", domain.KindSpecification: "specification_ids",
-		domain.KindPrice: "price_ids", domain.KindOffering: "_id",
-	}[kind]
-	if field == "" {
-		return nil, fmt.Errorf("unknown entity kind %q", kind)
+	var r refRow
+	err := s.db.Collection(collRefs).FindOne(ctx, bson.M{"_id": refKey(kind, id)}).Decode(&r)
+	if notFound(err) {
+		return nil, nil
 	}
-	cur, err := s.db.Collection(collDocuments).Find(ctx, bson.M{field: id}, options.Find().SetProjection(bson.M{"_id": 1}))
 	if err != nil {
 		return nil, fmt.Errorf("find documents using %s %s: %w", kind, id, err)
 	}
-	var rows []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("decode document ids: %w", err)
-	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	return ids, nil
+	return r.Docs, nil
 }
 
-// MarkIndexed implements app.IndexQueue.
+type refRow struct {
+	ID   string   `bson:"_id"`
+	Docs []string `bson:"docs"`
+}
+
+func refKey(kind domain.EntityKind, id string) string { return string(kind) + ":" + id }
+
+// addRefs records, for every entity the document uses, that the document uses it.
+func (s *Store) addRefs(ctx context.Context, d domain.Document) error {
+	var models []mongo.WriteModel
+	add := func(kind domain.EntityKind, ids []string) {
+		for _, id := range ids {
+			models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": refKey(kind, id)}).
+				SetUpdate(bson.M{"$addToSet": bson.M{"docs": d.ID}}).SetUpsert(true))
+		}
+	}
+	add(domain.KindSpecification, d.SpecificationIDs())
+	add(domain.KindCharacteristic, d.CharacteristicIDs())
+	add(domain.KindPrice, d.PriceIDs())
+	if len(models) == 0 {
+		return nil
+	}
+	if _, err := s.db.Collection(collRefs).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+		return fmt.Errorf("record references of %s: %w", d.ID, err)
+	}
+	return nil
+}
+
+// enqueue records that the index must catch up with document id at revision rev.
+func (s *Store) enqueue(ctx context.Context, id string, rev int64) error {
+	_, err := s.db.Collection(collQueue).UpdateOne(ctx, bson.M{"_id": id},
+		bson.M{"$set": bson.M{"revision": rev}}, options.Update().SetUpsert(true))
+	if err != nil {
+		return fmt.Errorf("queue %s for indexing: %w", id, err)
+	}
+	return nil
+}
+
+// MarkIndexed implements app.IndexQueue: the queue entry goes if it still has this revision.
 func (s *Store) MarkIndexed(ctx context.Context, id string, revision int64) error {
-	_, err := s.db.Collection(collDocuments).UpdateOne(ctx,
-		bson.M{"_id": id, "revision": revision}, bson.M{"$set": bson.M{"index_pending": false}})
+	_, err := s.db.Collection(collQueue).DeleteOne(ctx, bson.M{"_id": id, "revision": revision})
 	if err != nil {
 		return fmt.Errorf("mark %s indexed: %w", id, err)
 	}
 	return nil
 }
 
-// PendingIndex implements app.IndexQueue.
+// PendingIndex implements app.IndexQueue. A queued document that no longer exists comes back
+// invisible (to be removed from the index); every returned document carries the queue entry's
+// revision for MarkIndexed.
 func (s *Store) PendingIndex(ctx context.Context, limit int) ([]domain.Document, error) {
-	cur, err := s.db.Collection(collDocuments).Find(ctx, bson.M{"index_pending": true},
-		options.Find().SetLimit(int64(limit)))
+	cur, err := s.db.Collection(collQueue).Find(ctx, bson.M{}, options.Find().SetLimit(int64(limit)))
 	if err != nil {
-		return nil, fmt.Errorf("find pending documents: %w", err)
+		return nil, fmt.Errorf("read index queue: %w", err)
 	}
-	var rows []docRow
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("decode pending documents: %w", err)
+	var entries []struct {
+		ID       string `bson:"_id"`
+		Revision int64  `bson:"revision"`
 	}
-	out := make([]domain.Document, len(rows))
-	for i, r := range rows {
-		out[i] = fromRow(r)
+	if err := cur.All(ctx, &entries); err != nil {
+		return nil, fmt.Errorf("decode index queue: %w", err)
+	}
+	out := make([]domain.Document, 0, len(entries))
+	for _, e := range entries {
+		d, err := s.Get(ctx, e.ID)
+		if errors.Is(err, domain.ErrNotFound) {
+			d = domain.Document{ID: e.ID}
+		} else if err != nil {
+			return nil, err
+		}
+		d.Revision = e.Revision
+		out = append(out, d)
 	}
 	return out, nil
 }
 
 // AddRemoval implements app.IndexQueue.
 func (s *Store) AddRemoval(ctx context.Context, id string) error {
-	_, err := s.db.Collection(collRemovals).InsertOne(ctx, bson.M{"_id": id})
-	if err != nil && !isDuplicate(err) {
-		return fmt.Errorf("queue removal %s: %w", id, err)
-	}
-	return nil
-}
-
-// PendingRemovals implements app.IndexQueue.
-func (s *Store) PendingRemovals(ctx context.Context, limit int) ([]string, error) {
-	cur, err := s.db.Collection(collRemovals).Find(ctx, bson.M{}, options.Find().SetLimit(int64(limit)))
-	if err != nil {
-		return nil, fmt.Errorf("find pending removals: %w", err)
-	}
-	var rows []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &rows); err != nil {
-		return nil, fmt.Errorf("decode pending removals: %w", err)
-	}
-	ids := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i] = r.ID
-	}
-	return ids, nil
-}
-
-// ClearRemoval implements app.IndexQueue.
-func (s *Store) ClearRemoval(ctx context.Context, id string) error {
-	if _, err := s.db.Collection(collRemovals).DeleteOne(ctx, bson.M{"_id": id}); err != nil {
-		return fmt.Errorf("clear removal %s: %w", id, err)
-	}
-	return nil
+	return s.enqueue(ctx, id, -1)
 }

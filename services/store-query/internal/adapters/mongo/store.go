@@ -21,12 +21,13 @@ const (
 	collPrices          = "prices"
 	collOfferings       = "offerings"
 	collDocuments       = "store_offerings"
-	collRemovals        = "search_removals"
+	collQueue           = "index_queue"
+	collRefs            = "references"
 	collProcessed       = "processed_events"
 )
 
 var allCollections = []string{
-	collCharacteristics, collSpecifications, collPrices, collOfferings, collDocuments, collRemovals, collProcessed,
+	collCharacteristics, collSpecifications, collPrices, collOfferings, collDocuments, collQueue, collRefs, collProcessed,
 }
 
 // Store is the MongoDB database of the store.
@@ -58,7 +59,7 @@ func (s *Store) Ping(ctx context.Context) error { return s.client.Ping(ctx, nil)
 
 // EnsureIndexes creates the secondary indexes (idempotent).
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	keys := []string{"specification_ids", "characteristic_ids", "price_ids", "index_pending", "visible", "published_at", "price_from"}
+	keys := []string{"visible", "published_at"}
 	models := make([]mongo.IndexModel, 0, len(keys))
 	for _, k := range keys {
 		models = append(models, mongo.IndexModel{Keys: bson.D{{Key: k, Value: 1}}})
