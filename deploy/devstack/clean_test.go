@@ -344,11 +344,11 @@ func TestSeedingTwiceLoadsOneCatalogPublishedToTheStoreAndCleanEmptiesIt(t *test
 		{"characteristic_db", "characteristics"}, {"specification_db", "specifications"},
 		{"pricing_db", "prices"}, {"offering_db", "offerings"}, {"saga_engine_db", "process_instances"},
 	} {
-		if n := countIn(t, ctx, stack.DatabaseURL(c.db), c.table); n != 0 {
+		if n := countRows(t, ctx, c.db+suffix, c.table); n != 0 {
 			t.Errorf("%s.%s holds %d rows after clean", c.db, c.table, n)
 		}
 	}
-	if n := countIn(t, ctx, stack.DatabaseURL("identity_db"), "users"); n == 0 {
+	if n := countRows(t, ctx, "identity_db"+suffix, "users"); n == 0 {
 		t.Error("clean removed the dev users")
 	}
 	if rep.MongoDB != "store"+suffix || rep.SearchIndex == "" {
@@ -383,20 +383,6 @@ func storeSearch(ctx context.Context, gateway, q string) ([]string, error) {
 		ids = append(ids, it.ID)
 	}
 	return ids, nil
-}
-
-func countIn(t *testing.T, ctx context.Context, dbURL, table string) int {
-	t.Helper()
-	conn, err := pgx.Connect(ctx, dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	var n int
-	if err := conn.QueryRow(ctx, "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 func tailLines(s string, n int) string {

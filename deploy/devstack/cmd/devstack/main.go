@@ -1,5 +1,6 @@
 // Command devstack runs the platform on this machine: `devstack up` (foreground, Ctrl-C stops
-// everything), `devstack status`, `devstack stop`, `devstack logs -cid ID`, `devstack keys`.
+// everything), `devstack status`, `devstack stop`, `devstack logs -cid ID`, `devstack keys`,
+// `devstack seed` (demo catalog through the gateway) and `devstack clean` (empty every store).
 package main
 
 import (
