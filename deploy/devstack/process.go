@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 )
@@ -23,7 +22,6 @@ type process struct {
 	log  *os.File
 	done chan struct{}
 	err  error
-	once sync.Once
 }
 
 func (p *process) pid() int {
