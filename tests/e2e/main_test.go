@@ -40,11 +40,11 @@ func run(m *testing.M) int {
 	stack, err = devstack.Start(ctx, devstack.Options{
 		Dir: dir, RandomPorts: true, Suffix: suffix, Namespace: "e2e" + suffix,
 		Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		// Saga workers of specification and store-query run as separate processes the tests
-		// start and stop, so a scenario can hold one step back.
+		// Specification's saga worker runs as a separate process the tests start and stop, so a
+		// scenario can hold that step back. store-query keeps its embedded search index in one
+		// process, so the timeout scenario stops and restarts the whole service instead.
 		ServiceEnv: map[string]map[string]string{
 			"specification": {"RUN_PARTS": "api,consumers"},
-			"store-query":   {"RUN_PARTS": "api,consumers"},
 			"offering":      {"SAGA_TIMEOUT": sagaTimeout.String()},
 		},
 	})

@@ -70,7 +70,6 @@ func TestPublicationSaga(t *testing.T) {
 
 	t.Run("a failed validation compensates: offering back to DRAFT with the reason, prices released, no store entry", func(t *testing.T) {
 		stopWorkers(t, "specification")
-		startWorkers(t, "store-query")
 		cat := newCatalog(admin, "comp")
 		off := admin.createOffering(unique("Comp offer"), "will fail validation", []string{cat.spec.ID}, []string{cat.price.ID})
 		admin.publish(off.ID)
@@ -102,7 +101,6 @@ func TestPublicationSaga(t *testing.T) {
 	var happy catalog
 	t.Run("the happy path publishes: PUBLISHED, prices held, store entry present", func(t *testing.T) {
 		startWorkers(t, "specification")
-		startWorkers(t, "store-query")
 		happy = newCatalog(admin, "happy")
 		off := admin.createOffering(unique("Fiber Max"), "Symmetric fiber for gamers", []string{happy.spec.ID}, []string{happy.price.ID})
 		started := admin.publish(off.ID)
@@ -166,9 +164,14 @@ func TestPublicationSaga(t *testing.T) {
 
 	t.Run("a saga whose store step never runs times out and compensates", func(t *testing.T) {
 		startWorkers(t, "specification")
-		stopWorkers(t, "store-query")
 		cat := newCatalog(admin, "timeout")
-		off := admin.createOffering(unique("Slow offer"), "store workers are down", []string{cat.spec.ID}, []string{cat.price.ID})
+		off := admin.createOffering(unique("Slow offer"), "store-query is down", []string{cat.spec.ID}, []string{cat.price.ID})
+		// With store-query stopped, create-store-entry has no worker: the saga can only wait.
+		stopCtx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := stack.StopOne(stopCtx, "store-query"); err != nil {
+			t.Fatalf("stop store-query: %v", err)
+		}
 		admin.publish(off.ID)
 		start := time.Now()
 		eventually(t, 20*time.Second, func() string {
@@ -178,14 +181,16 @@ func TestPublicationSaga(t *testing.T) {
 			return ""
 		})
 		// The deadline fires while create-store-entry waits; the compensation's first step is
-		// the store's too, so its workers come back once the deadline has passed.
+		// the store's too, so store-query comes back once the deadline has passed.
 		eventually(t, sagaTimeout+20*time.Second, func() string {
 			if time.Since(start) < sagaTimeout {
 				return "deadline not reached"
 			}
 			return ""
 		})
-		startWorkers(t, "store-query")
+		if err := stack.Restart(context.Background(), "store-query"); err != nil {
+			t.Fatalf("restart store-query: %v", err)
+		}
 		got := admin.waitStatus(off.ID, "DRAFT", 30*time.Second)
 		if got.FailureReason == nil || !strings.Contains(strings.ToLower(*got.FailureReason), "timed out") {
 			t.Fatalf("failure reason %v does not say the saga timed out", got.FailureReason)

@@ -57,15 +57,33 @@ func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ct
 // Ping is the health check of the store.
 func (s *Store) Ping(ctx context.Context) error { return s.client.Ping(ctx, nil) }
 
-// EnsureIndexes creates the secondary indexes (idempotent).
+// EnsureIndexes creates the secondary indexes that are missing. It lists the existing ones
+// first and creates only what is absent: FerretDB v1.24 drops the connection (an internal
+// panic) when asked to create an index that already exists, which would stop every restart
+// and every second replica of this service.
 func (s *Store) EnsureIndexes(ctx context.Context) error {
-	keys := []string{"visible", "published_at"}
-	models := make([]mongo.IndexModel, 0, len(keys))
-	for _, k := range keys {
-		models = append(models, mongo.IndexModel{Keys: bson.D{{Key: k, Value: 1}}})
+	coll := s.db.Collection(collDocuments)
+	cur, err := coll.Indexes().List(ctx)
+	if err != nil {
+		return fmt.Errorf("list store document indexes: %w", err)
 	}
-	if _, err := s.db.Collection(collDocuments).Indexes().CreateMany(ctx, models); err != nil {
-		return fmt.Errorf("create store document indexes: %w", err)
+	var existing []struct {
+		Name string `bson:"name"`
+	}
+	if err := cur.All(ctx, &existing); err != nil {
+		return fmt.Errorf("list store document indexes: %w", err)
+	}
+	have := make(map[string]bool, len(existing))
+	for _, ix := range existing {
+		have[ix.Name] = true
+	}
+	for _, k := range []string{"visible", "published_at"} {
+		if have[k+"_1"] { // the default name of an ascending single-field index
+			continue
+		}
+		if _, err := coll.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: k, Value: 1}}}); err != nil {
+			return fmt.Errorf("create store document index on %s: %w", k, err)
+		}
 	}
 	return nil
 }

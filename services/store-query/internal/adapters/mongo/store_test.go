@@ -139,3 +139,17 @@ func TestIdempotencyStoreRemembersProcessedEvents(t *testing.T) {
 		t.Fatalf("another group: %v, %v", done, err)
 	}
 }
+
+// A restarted or second store-query process ensures indexes that already exist; FerretDB
+// drops the connection when asked to create an existing index, so this must not ask.
+func TestEnsuringIndexesAgainIsHarmless(t *testing.T) {
+	s, _ := storetest.NewStore(t)
+	for i := 0; i < 3; i++ {
+		if err := s.EnsureIndexes(ctx(t)); err != nil {
+			t.Fatalf("round %d: %v", i, err)
+		}
+	}
+	if err := s.Ping(ctx(t)); err != nil {
+		t.Fatalf("store unusable after ensuring indexes again: %v", err)
+	}
+}
