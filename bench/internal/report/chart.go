@@ -116,6 +116,7 @@ func (c Chart) Plot() (*plot.Plot, error) {
 		}
 	}
 	p.Y.Min = 0
+	p.Y.Max *= 1.15 // headroom for the legend and the tallest bar
 	p.Add(plotter.NewGrid())
 	return p, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"os"
 	"runtime/pprof"
 	"sync"
 	"time"
@@ -28,10 +29,20 @@ const (
 	propPerPrice  = 2   // published offerings using each price
 	propRate      = 200 // price updates per second
 	propFor       = 5 * time.Second
-	propPoll      = 20 * time.Millisecond
 	propLagGoal   = 100 * time.Millisecond
 	propVersionUp = 1000 // injected versions start this far above the current one
 )
+
+// propPoll is how often the store documents are read; BENCH_PROPAGATION_POLL overrides it
+// (the reads load the store's database too: a slower poll shows how much).
+var propPoll = pollInterval()
+
+func pollInterval() time.Duration {
+	if d, err := time.ParseDuration(os.Getenv("BENCH_PROPAGATION_POLL")); err == nil && d > 0 {
+		return d
+	}
+	return 20 * time.Millisecond
+}
 
 // Propagation measures price update → every store document using the price re-built, at 200
 // updates/s. A price held by a published offering is frozen in the pricing service (423), so
