@@ -17,7 +17,14 @@ import (
 func TestCharacteristicEventsFeedSpecificationsAndReferencesBlockDeletes(t *testing.T) {
 	gw := newClient(t, stack.URL("gateway"))
 	admin := gw.login("admin", "admin")
+	before := consumedEvents(t, stack.URL("specification"), "specification")
 	ch := admin.createCharacteristic(unique("Latency"), "5", "Seconds")
+	eventually(t, 30*time.Second, func() string {
+		if consumedEvents(t, stack.URL("specification"), "specification") <= before {
+			return "specification has not consumed the CharacteristicCreated event yet"
+		}
+		return ""
+	})
 
 	// Take the characteristic service away: from here on only specification's replica, fed by
 	// the CharacteristicCreated event, can vouch for the id.
@@ -33,15 +40,12 @@ func TestCharacteristicEventsFeedSpecificationsAndReferencesBlockDeletes(t *test
 				t.Fatalf("restart characteristic: %v", err)
 			}
 		}()
-		eventually(t, 30*time.Second, func() string {
-			r := admin.do(http.MethodPost, "/api/v1/specifications",
-				map[string]any{"name": unique("Low latency"), "characteristic_ids": []string{ch.ID}})
-			if r.Status == http.StatusCreated {
-				r.decode(t, &spec)
-				return ""
-			}
-			return "specification refused the replicated characteristic: " + string(r.Body)
-		})
+		r := admin.do(http.MethodPost, "/api/v1/specifications",
+			map[string]any{"name": unique("Low latency"), "characteristic_ids": []string{ch.ID}})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("specification refused the replicated characteristic: %d %s", r.Status, r.Body)
+		}
+		r.decode(t, &spec)
 	}()
 
 	// The restarted characteristic service consumes the specification event queued while it
