@@ -18,6 +18,8 @@ import (
 	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/trace"
+	grpccodes "google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 )
 
 // Handler does the work of one job. The returned variables are merged into the process
@@ -28,7 +30,9 @@ type Handler func(ctx context.Context, job Job) (vars map[string]any, err error)
 type Options struct {
 	// Name identifies the worker to the engine (default "sagaworker").
 	Name string
-	// JobTimeout is how long a job stays locked to this worker before the engine offers it again (default 5m).
+	// JobTimeout is how long a job stays locked to this worker before the engine offers it
+	// again (default 30s). It must stay well below the saga's timeout, so a worker that died
+	// after committing its step is replaced before the deadline compensates the saga.
 	JobTimeout time.Duration
 	// MaxJobsActive bounds the jobs held per job type (default 32).
 	MaxJobsActive int
@@ -50,7 +54,7 @@ func (o *Options) setDefaults() {
 		o.Name = "sagaworker"
 	}
 	if o.JobTimeout <= 0 {
-		o.JobTimeout = 5 * time.Minute
+		o.JobTimeout = 30 * time.Second
 	}
 	if o.MaxJobsActive <= 0 {
 		o.MaxJobsActive = 32
@@ -201,13 +205,15 @@ func (w *Workers) call(ctx context.Context, h Handler, job Job) (vars map[string
 func (w *Workers) report(ctx context.Context, client worker.JobClient, job Job, raw entities.Job, vars map[string]any, err error) {
 	key := raw.GetKey()
 	log := w.log.With("job_type", raw.GetType(), "job_key", key, "process_instance_key", raw.GetProcessInstanceKey())
-	sendCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
-	defer cancel()
 	if err == nil {
-		cmd, cerr := client.NewCompleteJobCommand().JobKey(key).VariablesFromMap(nonNil(vars))
-		if cerr == nil {
-			_, cerr = cmd.Send(sendCtx)
-		}
+		cerr := w.deliver(ctx, func(sendCtx context.Context) error {
+			cmd, err := client.NewCompleteJobCommand().JobKey(key).VariablesFromMap(nonNil(vars))
+			if err != nil {
+				return err
+			}
+			_, err = cmd.Send(sendCtx)
+			return err
+		})
 		if cerr != nil {
 			log.ErrorContext(ctx, "complete job", "error", cerr)
 			return
@@ -216,11 +222,15 @@ func (w *Workers) report(ctx context.Context, client worker.JobClient, job Job, 
 		return
 	}
 	if reason, ok := IsBusinessError(err); ok {
-		cmd, cerr := client.NewThrowErrorCommand().JobKey(key).ErrorCode(ErrorCode).ErrorMessage(reason).
-			VariablesFromMap(map[string]any{VarFailureReason: reason, VarFailedStep: raw.GetType()})
-		if cerr == nil {
-			_, cerr = cmd.Send(sendCtx)
-		}
+		cerr := w.deliver(ctx, func(sendCtx context.Context) error {
+			cmd, err := client.NewThrowErrorCommand().JobKey(key).ErrorCode(ErrorCode).ErrorMessage(reason).
+				VariablesFromMap(map[string]any{VarFailureReason: reason, VarFailedStep: raw.GetType()})
+			if err != nil {
+				return err
+			}
+			_, err = cmd.Send(sendCtx)
+			return err
+		})
 		if cerr != nil {
 			log.ErrorContext(ctx, "throw error", "error", cerr)
 			return
@@ -230,14 +240,50 @@ func (w *Workers) report(ctx context.Context, client worker.JobClient, job Job, 
 	}
 	retries := raw.GetRetries() - 1
 	backoff := Backoff(int(w.opts.Retries - retries))
-	_, ferr := client.NewFailJobCommand().JobKey(key).Retries(max(retries, 0)).RetryBackoff(backoff).
-		ErrorMessage(err.Error()).Send(sendCtx)
+	ferr := w.deliver(ctx, func(sendCtx context.Context) error {
+		_, err := client.NewFailJobCommand().JobKey(key).Retries(max(retries, 0)).RetryBackoff(backoff).
+			ErrorMessage(err.Error()).Send(sendCtx)
+		return err
+	})
 	if ferr != nil {
 		log.ErrorContext(ctx, "fail job", "error", ferr, "cause", err)
 		return
 	}
 	log.WarnContext(ctx, "job failed", "error", err, "retries_left", max(retries, 0), "backoff", backoff.String())
 	_ = job
+}
+
+// deliver sends a job's outcome, retrying while the engine is unreachable: the handler's
+// effect is already committed, and an outcome lost to an engine restart would leave the job
+// to time out and the saga to compensate work that succeeded. It gives up when the job's own
+// timeout has passed (the engine offers the job again then) or ctx ends.
+func (w *Workers) deliver(ctx context.Context, send func(context.Context) error) error {
+	deadline, cancel := context.WithTimeout(ctx, w.opts.JobTimeout)
+	defer cancel()
+	wait := 100 * time.Millisecond
+	for {
+		sendCtx, sendCancel := context.WithTimeout(deadline, 10*time.Second)
+		err := send(sendCtx)
+		sendCancel()
+		if err == nil || !retryable(err) {
+			return err
+		}
+		select {
+		case <-deadline.Done():
+			return fmt.Errorf("engine unreachable until the job timed out: %w", err)
+		case <-time.After(wait):
+		}
+		wait = min(wait*2, 2*time.Second)
+	}
+}
+
+// retryable reports whether an outcome may go through on a later try.
+func retryable(err error) bool {
+	switch status.Code(err) {
+	case grpccodes.Unavailable, grpccodes.DeadlineExceeded, grpccodes.ResourceExhausted:
+		return true
+	}
+	return false
 }
 
 func nonNil(m map[string]any) map[string]any {
