@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/health"
@@ -78,6 +79,32 @@ func run(ctx context.Context, log *slog.Logger) error {
 		workers := sagaworker.New(client, log)
 		zeebe.Register(workers, svc)
 		g.Go("saga-workers", workers.Run)
+		g.Go("publication-recovery", func(ctx context.Context) error {
+			return recoverStalledPublications(ctx, svc, max(time.Minute, 4*cfg.SagaStartTimeout), log)
+		})
 	}
 	return g.Wait()
+}
+
+// recoverStalledPublications periodically reverts publications whose saga never started
+// (the process died between committing PUBLISHING and creating the instance), so no offering
+// stays PUBLISHING forever.
+func recoverStalledPublications(ctx context.Context, svc *app.Service, grace time.Duration, log *slog.Logger) error {
+	tick := time.NewTicker(grace / 2)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		n, err := svc.RecoverStalledPublications(ctx, grace)
+		if err != nil {
+			log.ErrorContext(ctx, "recover stalled publications", "error", err.Error())
+			continue
+		}
+		if n > 0 {
+			log.WarnContext(ctx, "reverted publications whose saga never started", "count", n)
+		}
+	}
 }

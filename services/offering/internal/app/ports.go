@@ -3,6 +3,7 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -48,6 +49,15 @@ type Store interface {
 	List(ctx context.Context, status *domain.Status, skip, limit int) ([]domain.Offering, error)
 	// SetProcessInstance records the engine's process instance key of the offering's saga (no new version).
 	SetProcessInstance(ctx context.Context, id, sagaID uuid.UUID, key int64) error
+	// StalledPublications lists offerings in PUBLISHING with no process instance key whose last change is
+	// older than before: the process stopped between committing PUBLISHING and starting the saga.
+	StalledPublications(ctx context.Context, before time.Time) ([]StalledPublication, error)
+}
+
+// StalledPublication names a publication whose saga never started.
+type StalledPublication struct {
+	OfferingID uuid.UUID
+	SagaID     uuid.UUID
 }
 
 // PublicationStart is what the publication saga starts with (the business variables of the saga contract).

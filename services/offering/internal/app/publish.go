@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -32,14 +33,15 @@ func (s *Service) Publish(ctx context.Context, id uuid.UUID) (domain.Offering, e
 		return domain.Offering{}, fmt.Errorf("publish offering %s: %w", id, err)
 	}
 
+	// PUBLISHING is committed: from here the work must finish even if the client goes away, or the
+	// offering would wait for a saga nobody started (the starter bounds the call itself).
+	ctx = context.WithoutCancel(ctx)
 	key, startErr := s.saga.StartPublication(ctx, PublicationStart{
 		OfferingID: o.ID, SagaID: sagaID, PriceIDs: o.PricingIDs, SpecificationIDs: o.SpecificationIDs,
 	})
 	if startErr != nil {
 		reason := "saga engine unavailable: " + startErr.Error()
-		// The request may have been cancelled; the revert must still happen.
-		revertCtx := context.WithoutCancel(ctx)
-		if _, err := s.FailPublication(revertCtx, id, uuid.NullUUID{UUID: sagaID, Valid: true}, reason); err != nil {
+		if _, err := s.FailPublication(ctx, id, uuid.NullUUID{UUID: sagaID, Valid: true}, reason); err != nil {
 			return domain.Offering{}, fmt.Errorf("publish offering %s: start saga: %w (revert to draft failed: %v)", id, startErr, err)
 		}
 		return domain.Offering{}, fmt.Errorf("publish offering %s: %w", id, &SagaUnavailableError{Cause: startErr})
@@ -73,4 +75,27 @@ func (s *Service) startPublication(ctx context.Context, id, sagaID uuid.UUID) (d
 		return tx.Emit(ctx, domain.EventOfferingPublicationInitiated, o)
 	})
 	return out, err
+}
+
+// stalledReason is the failure reason of a publication whose saga never started.
+const stalledReason = "publication did not start: the offering service stopped before the saga engine accepted it; publish again"
+
+// RecoverStalledPublications reverts to DRAFT every offering left in PUBLISHING without a saga instance
+// for longer than grace (the process died between the two steps of Publish). It returns how many it
+// reverted. A saga that did start but whose key was not recorded finds the offering in DRAFT at its
+// confirm step and compensates, so the outcome is consistent either way.
+func (s *Service) RecoverStalledPublications(ctx context.Context, grace time.Duration) (int, error) {
+	stalled, err := s.store.StalledPublications(ctx, s.now().Add(-grace))
+	if err != nil {
+		return 0, fmt.Errorf("find stalled publications: %w", err)
+	}
+	n := 0
+	for _, p := range stalled {
+		_, err := s.FailPublication(ctx, p.OfferingID, uuid.NullUUID{UUID: p.SagaID, Valid: true}, stalledReason)
+		if err != nil {
+			return n, fmt.Errorf("revert stalled publication of %s: %w", p.OfferingID, err)
+		}
+		n++
+	}
+	return n, nil
 }

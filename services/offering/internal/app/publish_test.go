@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -59,6 +60,18 @@ func (s *memStore) Get(_ context.Context, id uuid.UUID) (domain.Offering, error)
 
 func (s *memStore) List(context.Context, *domain.Status, int, int) ([]domain.Offering, error) {
 	return nil, nil
+}
+
+func (s *memStore) StalledPublications(_ context.Context, before time.Time) ([]app.StalledPublication, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []app.StalledPublication
+	for _, o := range s.offerings {
+		if o.Status == domain.Publishing && o.ProcessInstanceKey == nil && o.SagaID.Valid && o.UpdatedAt.Before(before) {
+			out = append(out, app.StalledPublication{OfferingID: o.ID, SagaID: o.SagaID.UUID})
+		}
+	}
+	return out, nil
 }
 
 func (s *memStore) SetProcessInstance(_ context.Context, id, _ uuid.UUID, key int64) error {
@@ -183,4 +196,32 @@ func TestPublishUseCase(t *testing.T) {
 			t.Fatalf("saga saw %q, offering %s", st.seen, store.offerings[o.ID].Status)
 		}
 	})
+}
+
+func TestAPublicationWhoseSagaNeverStartedIsRevertedAfterTheGracePeriod(t *testing.T) {
+	t.Parallel()
+	svc, store, o := setup(t, &starter{})
+	// The process died after committing PUBLISHING and before the engine accepted the saga.
+	stalled := store.offerings[o.ID]
+	stalled.Status = domain.Publishing
+	stalled.SagaID = uuid.NullUUID{UUID: uuid.New(), Valid: true}
+	stalled.UpdatedAt = time.Now().Add(-10 * time.Minute)
+	store.offerings[o.ID] = stalled
+	// A publication that is merely young is left alone.
+	young := stalled
+	young.ID = uuid.New()
+	young.UpdatedAt = time.Now()
+	store.offerings[young.ID] = young
+
+	n, err := svc.RecoverStalledPublications(context.Background(), time.Minute)
+	if err != nil || n != 1 {
+		t.Fatalf("RecoverStalledPublications = %d, %v; want 1 reverted", n, err)
+	}
+	got := store.offerings[o.ID]
+	if got.Status != domain.Draft || got.FailureReason == nil || !strings.Contains(*got.FailureReason, "did not start") {
+		t.Fatalf("stalled offering is %s (reason %v), want DRAFT with a reason", got.Status, got.FailureReason)
+	}
+	if store.offerings[young.ID].Status != domain.Publishing {
+		t.Fatal("a young publication was reverted")
+	}
 }

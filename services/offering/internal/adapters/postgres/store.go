@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
@@ -68,6 +69,24 @@ func (s *Store) SetProcessInstance(ctx context.Context, id, sagaID uuid.UUID, ke
 		return fmt.Errorf("set process instance: %w", err)
 	}
 	return nil
+}
+
+// StalledPublications implements app.Store.
+func (s *Store) StalledPublications(ctx context.Context, before time.Time) ([]app.StalledPublication, error) {
+	rows, err := s.pool.Query(ctx, `SELECT id, saga_id FROM offerings
+		WHERE lifecycle_status = 'PUBLISHING' AND process_instance_key IS NULL AND saga_id IS NOT NULL
+		  AND updated_at < $1 ORDER BY updated_at LIMIT 100`, before)
+	if err != nil {
+		return nil, fmt.Errorf("query stalled publications: %w", err)
+	}
+	out, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (app.StalledPublication, error) {
+		var p app.StalledPublication
+		return p, r.Scan(&p.OfferingID, &p.SagaID)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("query stalled publications: %w", err)
+	}
+	return out, nil
 }
 
 func one(rows pgx.Rows, err error) (domain.Offering, error) {
