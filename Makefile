@@ -73,5 +73,9 @@ lint: ## go vet and staticcheck over every module
 bench: ## Run the benchmark suite and write docs/benchmarks.md
 	$(GO) run ./libs/outbox/cmd/outboxbench
 
-fuzz: ## Run each fuzz target for FUZZTIME (default 20s)
-	@echo "fuzzing is wired by the reliability suite"
+fuzz: ## Run every fuzz target for FUZZTIME each (default 15s)
+	FUZZTIME=$(or $(FUZZTIME),15s) scripts/fuzz.sh
+
+.PHONY: chaos
+chaos: ## Full fault suite under load; writes docs/reliability.md (CHAOSFLAGS passes options)
+	$(GO) run ./tests/reliability/cmd/chaos $(CHAOSFLAGS)
