@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -152,7 +153,22 @@ func Saga(ctx context.Context, env *Env) report.Section {
 // specification, and waits until the offering service knows every price and specification.
 func prepareOfferings(ctx context.Context, c *platform.Client, p *platform.Platform, n int, label string) ([]string, error) {
 	run := strconv.FormatInt(time.Now().UnixNano()%1e9, 36)
-	ch, err := c.CreateCharacteristic(ctx, fmt.Sprintf("%s speed %s", label, run))
+	// A scenario before may have overloaded a service and opened the gateway's breaker for
+	// it (503 for BREAKER_OPEN_TIMEOUT, 20 s): wait for it to close.
+	var ch platform.Entity
+	var err error
+	for wait := time.Now().Add(45 * time.Second); ; {
+		ch, err = c.CreateCharacteristic(ctx, fmt.Sprintf("%s speed %s", label, run))
+		var se *platform.StatusError
+		if err == nil || !errors.As(err, &se) || se.Status != 503 || time.Now().After(wait) {
+			break
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(time.Second):
+		}
+	}
 	if err != nil {
 		return nil, fmt.Errorf("create characteristic: %w", err)
 	}
