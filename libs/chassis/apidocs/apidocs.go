@@ -36,6 +36,14 @@ func Mount(r chi.Router, service string, openapiJSON []byte) error {
 	return nil
 }
 
+// MustMount is Mount for a document embedded in the binary: a document that does not parse is
+// a build defect, so it panics.
+func MustMount(r chi.Router, service string, openapiJSON []byte) {
+	if err := Mount(r, service, openapiJSON); err != nil {
+		panic(err)
+	}
+}
+
 // Render returns the HTML page that lists every operation and schema of openapiJSON; every
 // value taken from the document is escaped by html/template.
 func Render(service string, openapiJSON []byte) ([]byte, error) {

@@ -115,3 +115,13 @@ func TestMountRejectsADocumentThatIsNotJSON(t *testing.T) {
 		t.Fatal("a broken document was accepted")
 	}
 }
+
+func TestMustMountPanicsOnADocumentThatIsNotJSON(t *testing.T) {
+	t.Parallel()
+	defer func() {
+		if recover() == nil {
+			t.Fatal("a broken embedded document did not panic")
+		}
+	}()
+	apidocs.MustMount(chi.NewRouter(), "widgets", []byte("{not json"))
+}

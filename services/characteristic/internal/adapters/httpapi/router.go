@@ -6,6 +6,7 @@ import (
 	"net/http"
 
 	"github.com/tmfcatalog/platform/libs/auth"
+	"github.com/tmfcatalog/platform/libs/chassis/apidocs"
 	"github.com/tmfcatalog/platform/libs/chassis/health"
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
 
@@ -15,11 +16,10 @@ import (
 // ServiceName is the service's fixed name (logs, metrics, health).
 const ServiceName = "characteristic"
 
+// openAPIDoc is the service's own API document, served at /openapi.json and rendered at /docs.
+//
 //go:embed openapi.json
-var openAPIDocument []byte
-
-//go:embed docs.html
-var docsPage []byte
+var openAPIDoc []byte
 
 // RouterConfig holds what the HTTP adapter needs.
 type RouterConfig struct {
@@ -36,15 +36,7 @@ func NewRouter(cfg RouterConfig) http.Handler {
 	if cfg.Health != nil {
 		cfg.Health.Mount(r)
 	}
-	r.Get("/openapi.json", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(openAPIDocument)
-	})
-	r.Get("/docs", func(w http.ResponseWriter, _ *http.Request) {
-		w.Header().Set("Content-Type", "text/html; charset=utf-8")
-		w.Header().Set("Content-Security-Policy", "default-src 'self'; script-src 'unsafe-inline'; style-src 'unsafe-inline'")
-		_, _ = w.Write(docsPage)
-	})
+	apidocs.MustMount(r, ServiceName, openAPIDoc)
 	NewHandler(cfg.Service, cfg.Log).Mount(r, cfg.Verifier)
 	return r
 }

@@ -3,6 +3,7 @@
 package httpapi
 
 import (
+	_ "embed"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -11,12 +12,18 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/tmfcatalog/platform/libs/auth"
+	"github.com/tmfcatalog/platform/libs/chassis/apidocs"
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
 	"github.com/tmfcatalog/platform/libs/chassis/health"
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
 	"github.com/tmfcatalog/platform/services/identity/internal/app"
 	"github.com/tmfcatalog/platform/services/identity/internal/keys"
 )
+
+// openAPIDoc is the service's own API document, served at /openapi.json and rendered at /docs.
+//
+//go:embed openapi.json
+var openAPIDoc []byte
 
 // BodyLimit caps request bodies; logins and user records are small.
 const BodyLimit = 64 << 10
@@ -57,15 +64,11 @@ func NewRouter(d Deps) (http.Handler, error) {
 	}
 	signing := h.publicKeys.Keys[len(h.publicKeys.Keys)-1]
 	h.publicKeys.PublicKey, h.publicKeys.KeyID, h.publicKeys.Algorithm = signing.PublicKey, signing.KeyID, "RS256"
-	docs, err := newDocs()
-	if err != nil {
-		return nil, err
-	}
-
 	r := httpserver.NewRouter(httpserver.Options{Service: "identity", Log: d.Log, BodyLimit: BodyLimit})
 	d.Health.Mount(r)
-	r.Get("/openapi.json", docs.serveJSON)
-	r.Get("/docs", docs.serveHTML)
+	if err := apidocs.Mount(r, "identity", openAPIDoc); err != nil {
+		return nil, err
+	}
 	r.Get("/.well-known/jwks.json", h.jwks)
 	authn := auth.Middleware(d.Verifier, nil)
 	r.Route("/api/v1/auth", func(r chi.Router) {

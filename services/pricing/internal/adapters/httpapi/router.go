@@ -2,12 +2,14 @@
 package httpapi
 
 import (
+	_ "embed"
 	"log/slog"
 	"net/http"
 
 	"github.com/go-chi/chi/v5"
 
 	"github.com/tmfcatalog/platform/libs/auth"
+	"github.com/tmfcatalog/platform/libs/chassis/apidocs"
 	"github.com/tmfcatalog/platform/libs/chassis/health"
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
 	"github.com/tmfcatalog/platform/services/pricing/internal/app"
@@ -15,6 +17,11 @@ import (
 
 // ServiceName is the service's fixed name (logs, metrics, health).
 const ServiceName = "pricing"
+
+// openAPIDoc is the service's own API document, served at /openapi.json and rendered at /docs.
+//
+//go:embed openapi.json
+var openAPIDoc []byte
 
 // Config wires the API.
 type Config struct {
@@ -31,8 +38,7 @@ func NewHandler(c Config) http.Handler {
 	if c.Health != nil {
 		c.Health.Mount(r)
 	}
-	r.Get("/openapi.json", serveOpenAPI)
-	r.Get("/docs", serveDocs)
+	apidocs.MustMount(r, ServiceName, openAPIDoc)
 
 	readers := auth.RequireRole(auth.RoleAdmin, auth.RoleUser, auth.RoleService)
 	admins := auth.RequireRole(auth.RoleAdmin)

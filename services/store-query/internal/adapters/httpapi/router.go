@@ -4,6 +4,7 @@ package httpapi
 
 import (
 	"context"
+	_ "embed"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
+	"github.com/tmfcatalog/platform/libs/chassis/apidocs"
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
 	"github.com/tmfcatalog/platform/libs/chassis/health"
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
@@ -21,6 +23,11 @@ import (
 
 // ServiceName is the service's name in logs, metrics and traces.
 const ServiceName = "store-query"
+
+// openAPIDoc is the service's own API document, served at /openapi.json and rendered at /docs.
+//
+//go:embed openapi.json
+var openAPIDoc []byte
 
 // DegradedHeader names the engine that answered a search when the search engine failed.
 const DegradedHeader = "X-Search-Degraded"
@@ -49,8 +56,7 @@ func NewHandler(cfg Config) http.Handler {
 	h := &handler{catalog: cfg.Catalog, errs: newMapper(cfg.Log), log: cfg.Log}
 	r := httpserver.NewRouter(httpserver.Options{Service: ServiceName, Log: cfg.Log})
 	cfg.Health.Mount(r)
-	r.Get("/openapi.json", serveOpenAPI)
-	r.Get("/docs", serveDocs)
+	apidocs.MustMount(r, ServiceName, openAPIDoc)
 	r.Route("/api/v1/store", func(r chi.Router) {
 		r.Get("/search", h.search)
 		r.Get("/offerings", h.list)
