@@ -10,9 +10,9 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/tmfcatalog/platform/libs/chassis/pgdb/pgtest"
 	"github.com/tmfcatalog/platform/libs/messaging"
 	"github.com/tmfcatalog/platform/libs/outbox"
-	"github.com/tmfcatalog/platform/libs/outbox/internal/testdb"
 )
 
 // testLogger writes the component's logs to the test output (shown for failing tests and -v).
@@ -22,7 +22,7 @@ func testLogger(t *testing.T) *slog.Logger {
 
 func newDB(t *testing.T) (*pgxpool.Pool, string) {
 	t.Helper()
-	return testdb.New(t, "outbox", outbox.Migration(1))
+	return pgtest.NewDB(t, nil, outbox.Migration(1))
 }
 
 // relayPool opens a second pool on dbURL whose connections carry applicationName, so a test
