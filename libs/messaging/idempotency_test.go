@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tmfcatalog/platform/libs/chassis/pgdb/pgtest"
 	"github.com/tmfcatalog/platform/libs/messaging"
-	"github.com/tmfcatalog/platform/libs/messaging/internal/testdb"
 	"github.com/tmfcatalog/platform/libs/messaging/messagingtest"
 	"github.com/tmfcatalog/platform/libs/messaging/pgidempotency"
 )
@@ -27,7 +27,7 @@ func TestDuplicateDeliveriesHaveOneEffect(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
 			env := messagingtest.New(t)
-			pool, _ := testdb.New(t, "msgidem", pgidempotency.Migration(1))
+			pool, _ := pgtest.NewDB(t, nil, pgidempotency.Migration(1))
 			var mu sync.Mutex
 			effects := map[string]int{}
 			handler := func(_ context.Context, e messaging.Envelope) error {

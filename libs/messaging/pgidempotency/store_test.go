@@ -7,13 +7,13 @@ import (
 
 	"github.com/google/uuid"
 
-	"github.com/tmfcatalog/platform/libs/messaging/internal/testdb"
+	"github.com/tmfcatalog/platform/libs/chassis/pgdb/pgtest"
 	"github.com/tmfcatalog/platform/libs/messaging/pgidempotency"
 )
 
 func TestStoreRemembersProcessedEventsPerGroup(t *testing.T) {
 	t.Parallel()
-	pool, _ := testdb.New(t, "pgidem", pgidempotency.Migration(1))
+	pool, _ := pgtest.NewDB(t, nil, pgidempotency.Migration(1))
 	s := pgidempotency.New(pool)
 	ctx := context.Background()
 	id := uuid.NewString()
@@ -36,7 +36,7 @@ func TestStoreRemembersProcessedEventsPerGroup(t *testing.T) {
 
 func TestMarkInTxCommitsAndRollsBackWithTheHandlersTransaction(t *testing.T) {
 	t.Parallel()
-	pool, _ := testdb.New(t, "pgidem", pgidempotency.Migration(1))
+	pool, _ := pgtest.NewDB(t, nil, pgidempotency.Migration(1))
 	s := pgidempotency.New(pool)
 	ctx := context.Background()
 	id := uuid.NewString()
@@ -73,7 +73,7 @@ func TestMarkInTxCommitsAndRollsBackWithTheHandlersTransaction(t *testing.T) {
 
 func TestPruneDeletesOnlyOldRecords(t *testing.T) {
 	t.Parallel()
-	pool, _ := testdb.New(t, "pgidem", pgidempotency.Migration(1))
+	pool, _ := pgtest.NewDB(t, nil, pgidempotency.Migration(1))
 	s := pgidempotency.New(pool)
 	ctx := context.Background()
 	old, fresh := uuid.NewString(), uuid.NewString()
