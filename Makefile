@@ -70,8 +70,8 @@ lint: ## go vet and staticcheck over every module
 	$(GO) vet $(MODULES)
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(MODULES)
 
-bench: ## Run the benchmark suite and write docs/benchmarks.md
-	$(GO) run ./libs/outbox/cmd/outboxbench
+bench: ## Run the benchmark suite (~7 min; needs nginx: apt-get install nginx) and write docs/benchmarks.md
+	$(GO) run ./bench/cmd/bench
 
 fuzz: ## Run every fuzz target for FUZZTIME each (default 15s)
 	FUZZTIME=$(or $(FUZZTIME),15s) scripts/fuzz.sh

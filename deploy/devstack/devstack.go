@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"maps"
+	"math/rand/v2"
 	"net"
 	"net/url"
 	"os"
@@ -103,12 +104,13 @@ func newStack(opts Options) (*Stack, error) {
 	s.ports["engine-grpc"] = grpcPort
 	s.ports["ferretdb"] = 27017
 	if opts.RandomPorts {
-		for name := range s.ports {
-			p, err := freePort()
-			if err != nil {
-				return nil, err
-			}
-			s.ports[name] = p
+		names := slices.Sorted(maps.Keys(s.ports))
+		ports, err := freePorts(len(names), nil)
+		if err != nil {
+			return nil, err
+		}
+		for i, name := range names {
+			s.ports[name] = ports[i]
 		}
 	}
 	return s, nil
@@ -329,11 +331,41 @@ func (s *Stack) State() State {
 	return st
 }
 
-func freePort() (int, error) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("find a free port: %w", err)
+// freePorts returns n distinct free ports, none of them in taken. They come from below the
+// kernel's ephemeral range (32768+ here), so outgoing connections cannot take one in the
+// minutes between choosing it and the component binding it; and every listener stays open
+// until all are chosen, so none is handed out twice.
+func freePorts(n int, taken map[int]bool) ([]int, error) {
+	var listeners []net.Listener
+	defer func() {
+		for _, ln := range listeners {
+			ln.Close()
+		}
+	}()
+	ports := make([]int, 0, n)
+	for tries := 0; len(ports) < n; tries++ {
+		if tries > 1000 {
+			return nil, fmt.Errorf("find %d free ports: too many in use", n)
+		}
+		p := 20000 + rand.IntN(12000)
+		if taken[p] {
+			continue
+		}
+		ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p)))
+		if err != nil {
+			continue // in use
+		}
+		listeners = append(listeners, ln)
+		taken = withPort(taken, p)
+		ports = append(ports, p)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port, nil
+	return ports, nil
+}
+
+func withPort(taken map[int]bool, p int) map[int]bool {
+	if taken == nil {
+		taken = map[int]bool{}
+	}
+	taken[p] = true
+	return taken
 }

@@ -86,3 +86,18 @@ func dropDatabases(t *testing.T, _ *Stack, suffix string) {
 		t.Error(err)
 	}
 }
+
+func TestRandomPortsAreDistinct(t *testing.T) {
+	t.Parallel()
+	s, err := newStack(Options{Root: t.TempDir(), RandomPorts: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[int]string{}
+	for name, p := range s.ports {
+		if other, ok := seen[p]; ok {
+			t.Fatalf("%s and %s share port %d", name, other, p)
+		}
+		seen[p] = name
+	}
+}

@@ -108,12 +108,16 @@ func (s *Stack) LaunchExtra(ctx context.Context, component, instance string, env
 	}
 	s.mu.Lock()
 	if _, ok := s.ports[instance]; !ok {
-		port, err := freePort()
+		taken := map[int]bool{}
+		for _, p := range s.ports {
+			taken[p] = true
+		}
+		ports, err := freePorts(1, taken)
 		if err != nil {
 			s.mu.Unlock()
 			return err
 		}
-		s.ports[instance] = port
+		s.ports[instance] = ports[0]
 	}
 	s.extraEnv[instance] = env
 	s.extraOf[instance] = component
