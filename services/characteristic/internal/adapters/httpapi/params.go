@@ -5,52 +5,24 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
+	"github.com/tmfcatalog/platform/libs/chassis/httpparams"
 
 	"github.com/tmfcatalog/platform/services/characteristic/internal/app"
 )
 
-// Paging bounds from the API contract.
-const (
-	defaultLimit = 100
-	maxLimit     = 1000
-)
-
 // pathID parses the {char_id} path parameter.
-func pathID(r *http.Request) (uuid.UUID, error) {
-	id, err := uuid.Parse(chi.URLParam(r, "char_id"))
-	if err != nil {
-		return uuid.Nil, apierror.Invalid("char_id", "must be a UUID")
-	}
-	return id, nil
-}
+func pathID(r *http.Request) (uuid.UUID, error) { return httpparams.UUID(r, "char_id") }
 
-// parsePage reads skip (>= 0, default 0) and limit (1..1000, default 100).
+// parsePage reads skip and limit with the platform's paging bounds.
 func parsePage(r *http.Request) (app.Page, error) {
-	p := app.Page{Skip: 0, Limit: defaultLimit}
-	verr := &apierror.ValidationError{}
-	q := r.URL.Query()
-	if s := q.Get("skip"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			verr.Add("skip", "must be an integer >= 0")
-		}
-		p.Skip = n
-	}
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			verr.Add("limit", "must be an integer between 1 and 1000")
-		}
-		p.Limit = n
-	}
-	if err := verr.OrNil(); err != nil {
+	skip, limit, err := httpparams.Page(r)
+	if err != nil {
 		return app.Page{}, err
 	}
-	return p, nil
+	return app.Page{Skip: skip, Limit: limit}, nil
 }
 
 // ifMatch reads an optional If-Match header holding a version ("3", "\"3\"" or W/"3"); "*" or

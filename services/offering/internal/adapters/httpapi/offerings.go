@@ -5,10 +5,10 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
+	"github.com/tmfcatalog/platform/libs/chassis/httpparams"
 	"github.com/tmfcatalog/platform/services/offering/internal/app"
 	"github.com/tmfcatalog/platform/services/offering/internal/domain"
 )
@@ -35,14 +35,7 @@ func decodeContent(r *http.Request) (domain.Content, error) {
 	return domain.ParseContent(domain.RawContent(b))
 }
 
-func pathID(r *http.Request) (uuid.UUID, error) {
-	s := chi.URLParam(r, "offering_id")
-	id, err := uuid.Parse(s)
-	if err != nil || len(s) != 36 {
-		return uuid.Nil, apierror.Invalid("offering_id", "must be a UUID")
-	}
-	return id, nil
-}
+func pathID(r *http.Request) (uuid.UUID, error) { return httpparams.UUID(r, "offering_id") }
 
 // etag is the weak validator of an offering version.
 func etag(version int64) string { return `W/"` + strconv.FormatInt(version, 10) + `"` }

@@ -4,12 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
-	"strconv"
 
-	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
 
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
+	"github.com/tmfcatalog/platform/libs/chassis/httpparams"
 	"github.com/tmfcatalog/platform/services/pricing/internal/app"
 	"github.com/tmfcatalog/platform/services/pricing/internal/domain"
 )
@@ -63,39 +62,10 @@ func (b priceBody) details() (domain.Details, error) {
 	return domain.ParseDetails(raw)
 }
 
-func pathID(r *http.Request) (uuid.UUID, error) {
-	s := chi.URLParam(r, "price_id")
-	id, err := uuid.Parse(s)
-	if err != nil || len(s) != 36 {
-		return uuid.Nil, apierror.Invalid("price_id", "must be a UUID")
-	}
-	return id, nil
-}
-
-// paging parses skip (>= 0, default 0) and limit (1..1000, default 100).
-func paging(r *http.Request) (skip, limit int, err error) {
-	verr := &apierror.ValidationError{}
-	skip, limit = 0, 100
-	q := r.URL.Query()
-	if s := q.Get("skip"); s != "" {
-		if n, e := strconv.Atoi(s); e != nil || n < 0 {
-			verr.Add("skip", "must be an integer >= 0")
-		} else {
-			skip = n
-		}
-	}
-	if s := q.Get("limit"); s != "" {
-		if n, e := strconv.Atoi(s); e != nil || n < 1 || n > 1000 {
-			verr.Add("limit", "must be an integer between 1 and 1000")
-		} else {
-			limit = n
-		}
-	}
-	return skip, limit, verr.OrNil()
-}
+func pathID(r *http.Request) (uuid.UUID, error) { return httpparams.UUID(r, "price_id") }
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) {
-	skip, limit, err := paging(r)
+	skip, limit, err := httpparams.Page(r)
 	if err != nil {
 		h.errs.Write(w, r, err)
 		return
