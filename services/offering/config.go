@@ -37,7 +37,10 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		Verifier:     auth.ConfigFromEnv(env),
 	}
 	c.SagaTimeout = env.Duration("SAGA_TIMEOUT", 2*time.Minute)
-	c.SagaStartTimeout = env.Duration("SAGA_START_TIMEOUT", 5*time.Second)
+	// The create-instance call must end well inside the gateway's 4 s response timeout: publish
+	// keeps going when the client is gone, so a client that saw a timeout could otherwise find its
+	// offering published after all.
+	c.SagaStartTimeout = env.Duration("SAGA_START_TIMEOUT", 2*time.Second)
 	env.Check(c.SagaTimeout >= time.Second, "SAGA_TIMEOUT", "must be at least 1s")
 	env.Check(c.SagaStartTimeout > 0, "SAGA_START_TIMEOUT", "must be positive")
 	var err error
