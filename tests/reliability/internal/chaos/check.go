@@ -153,6 +153,7 @@ func (e *Env) settle(ctx context.Context, published []string, budget time.Durati
 // check evaluates every invariant once.
 func (e *Env) check(ctx context.Context, l *Ledger) (Verdict, error) {
 	chars, specs, prices, offs, published := l.snapshot()
+	uncertain := l.uncertainPublications()
 	offIDs := make([]string, len(offs))
 	for i, o := range offs {
 		offIDs[i] = o.ID
@@ -217,7 +218,7 @@ func (e *Env) check(ctx context.Context, l *Ledger) (Verdict, error) {
 				v.Lost++
 				v.Violations = append(v.Violations, "publication of "+o.ID+" ended "+status)
 			}
-		} else if status != "DRAFT" {
+		} else if status != "DRAFT" && !(uncertain[o.ID] && status == "PUBLISHED") {
 			v.Violations = append(v.Violations, "offering "+o.ID+" was never published (no 202) but is "+status)
 		}
 		held := holds[o.ID]

@@ -30,6 +30,10 @@ type Ledger struct {
 	prices    []string
 	offerings []offeringRec
 	published []string // offerings whose publish answered 202
+	// uncertain are offerings whose publish never answered 202 but at least once got no answer
+	// or a 5xx: the saga may have started before the answer was lost (a killed process), so
+	// either final state is correct for them.
+	uncertain []string
 }
 
 // Sent is the number of requests sent.
@@ -43,6 +47,17 @@ func (l *Ledger) snapshot() (chars, specs, prices []string, offs []offeringRec, 
 	defer l.mu.Unlock()
 	return append([]string(nil), l.chars...), append([]string(nil), l.specs...), append([]string(nil), l.prices...),
 		append([]offeringRec(nil), l.offerings...), append([]string(nil), l.published...)
+}
+
+// uncertainPublications returns the offerings whose publish outcome the client never learned.
+func (l *Ledger) uncertainPublications() map[string]bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	out := make(map[string]bool, len(l.uncertain))
+	for _, id := range l.uncertain {
+		out[id] = true
+	}
+	return out
 }
 
 // send performs one request and counts it; ok reports a 2xx whose body decoded into out.
@@ -111,9 +126,19 @@ func cycle(ctx context.Context, c *api.Client, l *Ledger, label string) bool {
 	l.mu.Unlock()
 	// The offering service checks its replicas of prices and specifications: 400 until the
 	// events arrived.
+	maybeStarted := false
 	if !retry(ctx, 15*time.Second, func() (api.Response, bool) {
-		return l.send(ctx, c, http.MethodPost, "/api/v1/offerings/"+of.ID+"/publish", nil, nil)
+		r, ok := l.send(ctx, c, http.MethodPost, "/api/v1/offerings/"+of.ID+"/publish", nil, nil)
+		if !ok && (r.Status == 0 || r.Status >= 500) {
+			maybeStarted = true
+		}
+		return r, ok
 	}) {
+		if maybeStarted {
+			l.mu.Lock()
+			l.uncertain = append(l.uncertain, of.ID)
+			l.mu.Unlock()
+		}
 		return false
 	}
 	l.mu.Lock()
