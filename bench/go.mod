@@ -18,6 +18,7 @@ require (
 	github.com/ajstarks/svgo v0.0.0-20211024235047-1546f124cd8b // indirect
 	github.com/beorn7/perks v1.0.1 // indirect
 	github.com/bits-and-blooms/bitset v1.24.2 // indirect
+	github.com/blevesearch/bleve/v2 v2.6.3 // indirect
 	github.com/blevesearch/bleve_index_api v1.4.1 // indirect
 	github.com/blevesearch/geo v0.2.8 // indirect
 	github.com/blevesearch/go-faiss v1.1.5 // indirect
@@ -118,13 +119,13 @@ require (
 	github.com/ThreeDotsLabs/watermill v1.5.1
 	github.com/ThreeDotsLabs/watermill-amqp/v3 v3.0.2
 	github.com/ThreeDotsLabs/watermill-sql/v4 v4.1.2
-	github.com/blevesearch/bleve/v2 v2.6.3
 	github.com/google/pprof v0.0.0-20261105003125-4bf881d7fb0b
 	github.com/google/uuid v1.6.0
 	github.com/rabbitmq/amqp091-go v1.16.0
 	github.com/tmfcatalog/platform/libs/chassis v0.0.0
 	github.com/tmfcatalog/platform/libs/messaging v0.0.0
 	github.com/tmfcatalog/platform/libs/outbox v0.0.0
+	github.com/tmfcatalog/platform/services/store-query v0.0.0
 	go.mongodb.org/mongo-driver v1.17.10
 )
 
@@ -137,3 +138,9 @@ replace github.com/tmfcatalog/platform/libs/messaging => ../libs/messaging
 replace github.com/tmfcatalog/platform/libs/outbox => ../libs/outbox
 
 replace github.com/tmfcatalog/platform/libs/ferret => ../libs/ferret
+
+replace github.com/tmfcatalog/platform/services/store-query => ../services/store-query
+
+replace github.com/tmfcatalog/platform/libs/auth => ../libs/auth
+
+replace github.com/tmfcatalog/platform/libs/sagaworker => ../libs/sagaworker

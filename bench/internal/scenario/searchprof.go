@@ -9,24 +9,22 @@ import (
 	"strings"
 	"time"
 
-	"github.com/blevesearch/bleve/v2"
 	"github.com/google/pprof/profile"
 
 	prof "github.com/tmfcatalog/platform/bench/internal/profile"
-
-	"github.com/tmfcatalog/platform/bench/internal/searchmirror"
+	"github.com/tmfcatalog/platform/services/store-query/searchbench"
 )
 
 // searchProfile CPU-profiles the query mix in-process (pprof) for 3 s and names the heaviest
-// functions, cumulative, among bleve's and zap's.
-func searchProfile(ctx context.Context, idx bleve.Index) []string {
+// functions, cumulative, among the store adapter's, bleve's and zap's.
+func searchProfile(ctx context.Context, idx *searchbench.Index) []string {
 	var buf bytes.Buffer
 	if err := pprof.StartCPUProfile(&buf); err != nil {
 		return []string{"search profile: " + err.Error()}
 	}
 	deadline := time.Now().Add(3 * time.Second)
 	for i := 0; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
-		_, _ = searchmirror.Search(ctx, idx, searchmirror.Mixed(i))
+		_ = runSearch(ctx, idx, mixedQuery(i))
 	}
 	pprof.StopCPUProfile()
 	p, err := profile.Parse(&buf)
@@ -34,7 +32,7 @@ func searchProfile(ctx context.Context, idx bleve.Index) []string {
 		return []string{"search profile: " + err.Error()}
 	}
 	return []string{"search CPU profile (pprof, cumulative share of samples): " + topCumulative(p, 7,
-		"blevesearch", "golang/snappy", "encoding/json")}
+		"store-query", "blevesearch", "golang/snappy", "encoding/json")}
 }
 
 // topCumulative sums each function's samples over the stacks it appears in (once per stack)
