@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+	"github.com/tmfcatalog/platform/services/store-query/internal/keyedlock"
 )
 
 // maxConflictRetries bounds the optimistic-concurrency retries of one document write.
@@ -20,7 +21,7 @@ type Projector struct {
 	queue    IndexQueue
 	index    Index
 	log      *slog.Logger
-	locks    keyedMutex
+	locks    keyedlock.Map
 }
 
 // NewProjector wires a projector.
@@ -107,7 +108,7 @@ func (p *Projector) ApplyOffering(ctx context.Context, o domain.Offering) error 
 // created (true) or left missing (false: only pre-created or published documents follow their
 // sources).
 func (p *Projector) rebuild(ctx context.Context, id string, create bool) error {
-	unlock := p.locks.lock(id)
+	unlock := p.locks.Lock(id)
 	defer unlock()
 	for range maxConflictRetries {
 		current, err := p.docs.Get(ctx, id)
@@ -184,7 +185,7 @@ func (p *Projector) syncIndex(ctx context.Context, d domain.Document) {
 // remove deletes the document from the search index, then from the store (so once the store
 // no longer has it, search does not either). A failed index removal is queued for the syncer.
 func (p *Projector) remove(ctx context.Context, id string) error {
-	unlock := p.locks.lock(id)
+	unlock := p.locks.Lock(id)
 	defer unlock()
 	if err := p.index.Remove(ctx, id); err != nil {
 		p.log.WarnContext(ctx, "search index removal deferred", "offering_id", id, "error", err.Error())

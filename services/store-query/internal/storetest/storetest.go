@@ -55,10 +55,16 @@ func RandomID(n int) string {
 // NewStore connects to a fresh, uniquely named database, dropped at cleanup.
 func NewStore(t testing.TB) (*mongo.Store, string) {
 	t.Helper()
+	return NewStoreWith(t, mongo.WritesDetect)
+}
+
+// NewStoreWith is NewStore with an explicit write mode.
+func NewStoreWith(t testing.TB, writes mongo.Writes) (*mongo.Store, string) {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	name := "test_store_" + RandomID(6)
-	s, err := mongo.Connect(ctx, uri, name)
+	s, err := mongo.ConnectWith(ctx, uri, name, writes)
 	if err != nil {
 		t.Fatalf("connect %s: %v", uri, err)
 	}

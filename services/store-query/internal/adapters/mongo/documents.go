@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -126,28 +127,36 @@ func nonNil[T any](s []T) []T {
 
 // Get implements app.Documents.
 func (s *Store) Get(ctx context.Context, id string) (domain.Document, error) {
-	return s.getDoc(ctx, bson.M{"_id": id})
+	return s.getDoc(ctx, id)
 }
 
-// GetVisible implements app.VisibleReader.
+// GetVisible implements app.VisibleReader. Visibility is checked here rather than in the filter:
+// an _id-only filter is an index lookup on every server (see WritesByID).
 func (s *Store) GetVisible(ctx context.Context, id string) (domain.Document, error) {
-	return s.getDoc(ctx, bson.M{"_id": id, "visible": true})
+	d, err := s.getDoc(ctx, id)
+	if err == nil && !d.Visible {
+		return domain.Document{}, domain.ErrNotFound
+	}
+	return d, err
 }
 
-func (s *Store) getDoc(ctx context.Context, filter bson.M) (domain.Document, error) {
+func (s *Store) getDoc(ctx context.Context, id string) (domain.Document, error) {
 	var r docRow
-	err := s.db.Collection(collDocuments).FindOne(ctx, filter).Decode(&r)
+	err := s.db.Collection(collDocuments).FindOne(ctx, bson.M{"_id": id}).Decode(&r)
 	if notFound(err) {
 		return domain.Document{}, domain.ErrNotFound
 	}
 	if err != nil {
-		return domain.Document{}, fmt.Errorf("read store document: %w", err)
+		return domain.Document{}, fmt.Errorf("read store document %s: %w", id, err)
 	}
 	return fromRow(r), nil
 }
 
 // Put implements app.Documents (compare-and-swap on the revision).
 func (s *Store) Put(ctx context.Context, d domain.Document, expected int64) error {
+	if s.writes == WritesByID {
+		return s.putByID(ctx, d, expected)
+	}
 	c := s.db.Collection(collDocuments)
 	row := toRow(d, expected+1)
 	// Queue entry and references first: if the document write then fails, they only cause a
@@ -155,7 +164,7 @@ func (s *Store) Put(ctx context.Context, d domain.Document, expected int64) erro
 	if err := s.enqueue(ctx, d.ID, expected+1); err != nil {
 		return err
 	}
-	if err := s.addRefs(ctx, d); err != nil {
+	if err := s.addRefs(ctx, d.ID, refsOf(row)); err != nil {
 		return err
 	}
 	if expected == 0 {
@@ -178,8 +187,85 @@ func (s *Store) Put(ctx context.Context, d domain.Document, expected int64) erro
 	return nil
 }
 
+// putByID is Put for WritesByID: the stored revision is read by _id and compared here, under
+// the document's lock. It records only the references the stored document lacks, so a price
+// change re-building a document writes no reference at all.
+func (s *Store) putByID(ctx context.Context, d domain.Document, expected int64) error {
+	unlock := s.records.Lock(collDocuments + "/" + d.ID)
+	defer unlock()
+	c := s.db.Collection(collDocuments)
+	var stored docRefsRow
+	err := c.FindOne(ctx, bson.M{"_id": d.ID}, options.FindOne().SetProjection(bson.M{
+		"revision": 1, "specification_ids": 1, "characteristic_ids": 1, "price_ids": 1,
+	})).Decode(&stored)
+	found := err == nil
+	if err != nil && !notFound(err) {
+		return fmt.Errorf("read store document %s revision: %w", d.ID, err)
+	}
+	if stored.Revision != expected { // an absent document reads as revision 0
+		return app.ErrRevisionConflict
+	}
+	row := toRow(d, expected+1)
+	if err := s.enqueue(ctx, d.ID, expected+1); err != nil {
+		return err
+	}
+	if err := s.addRefs(ctx, d.ID, refsOf(row).minus(stored.refs())); err != nil {
+		return err
+	}
+	if !found {
+		if _, err := c.InsertOne(ctx, row); err != nil {
+			return fmt.Errorf("insert store document %s: %w", d.ID, err)
+		}
+		return nil
+	}
+	res, err := c.ReplaceOne(ctx, bson.M{"_id": d.ID}, row)
+	if err != nil {
+		return fmt.Errorf("replace store document %s: %w", d.ID, err)
+	}
+	if res.MatchedCount == 0 { // deleted by another process meanwhile
+		return app.ErrRevisionConflict
+	}
+	return nil
+}
+
+// docRefsRow is the part of a stored document putByID reads.
+type docRefsRow struct {
+	Revision          int64    `bson:"revision"`
+	SpecificationIDs  []string `bson:"specification_ids"`
+	CharacteristicIDs []string `bson:"characteristic_ids"`
+	PriceIDs          []string `bson:"price_ids"`
+}
+
+func (r docRefsRow) refs() refSet {
+	return refSet{domain.KindSpecification: r.SpecificationIDs, domain.KindCharacteristic: r.CharacteristicIDs, domain.KindPrice: r.PriceIDs}
+}
+
+// refSet lists entity ids per kind.
+type refSet map[domain.EntityKind][]string
+
+func refsOf(r docRow) refSet {
+	return docRefsRow{SpecificationIDs: r.SpecificationIDs, CharacteristicIDs: r.CharacteristicIDs, PriceIDs: r.PriceIDs}.refs()
+}
+
+// minus returns the ids of rs that other lacks.
+func (rs refSet) minus(other refSet) refSet {
+	out := refSet{}
+	for kind, ids := range rs {
+		for _, id := range ids {
+			if !slices.Contains(other[kind], id) {
+				out[kind] = append(out[kind], id)
+			}
+		}
+	}
+	return out
+}
+
 // Delete implements app.Documents.
 func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
+	if s.writes == WritesByID {
+		unlock := s.records.Lock(collDocuments + "/" + id)
+		defer unlock()
+	}
 	res, err := s.db.Collection(collDocuments).DeleteOne(ctx, bson.M{"_id": id})
 	if err != nil {
 		return false, fmt.Errorf("delete store document %s: %w", id, err)
@@ -209,29 +295,31 @@ type refRow struct {
 
 func refKey(kind domain.EntityKind, id string) string { return string(kind) + ":" + id }
 
-// addRefs records, for every entity the document uses, that the document uses it.
-func (s *Store) addRefs(ctx context.Context, d domain.Document) error {
+// addRefs records, for every entity in refs, that document docID uses it.
+func (s *Store) addRefs(ctx context.Context, docID string, refs refSet) error {
 	var models []mongo.WriteModel
-	add := func(kind domain.EntityKind, ids []string) {
-		for _, id := range ids {
+	for _, kind := range []domain.EntityKind{domain.KindSpecification, domain.KindCharacteristic, domain.KindPrice} {
+		for _, id := range refs[kind] {
 			models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": refKey(kind, id)}).
-				SetUpdate(bson.M{"$addToSet": bson.M{"docs": d.ID}}).SetUpsert(true))
+				SetUpdate(bson.M{"$addToSet": bson.M{"docs": docID}}).SetUpsert(true))
 		}
 	}
-	add(domain.KindSpecification, d.SpecificationIDs())
-	add(domain.KindCharacteristic, d.CharacteristicIDs())
-	add(domain.KindPrice, d.PriceIDs())
 	if len(models) == 0 {
 		return nil
 	}
 	if _, err := s.db.Collection(collRefs).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return fmt.Errorf("record references of %s: %w", d.ID, err)
+		return fmt.Errorf("record references of %s: %w", docID, err)
 	}
 	return nil
 }
 
 // enqueue records that the index must catch up with document id at revision rev.
 func (s *Store) enqueue(ctx context.Context, id string, rev int64) error {
+	if s.writes == WritesByID {
+		// MarkIndexed checks the entry's revision itself; it must not slip in between.
+		unlock := s.records.Lock(collQueue + "/" + id)
+		defer unlock()
+	}
 	_, err := s.db.Collection(collQueue).UpdateOne(ctx, bson.M{"_id": id},
 		bson.M{"$set": bson.M{"revision": rev}}, options.Update().SetUpsert(true))
 	if err != nil {
@@ -242,7 +330,29 @@ func (s *Store) enqueue(ctx context.Context, id string, rev int64) error {
 
 // MarkIndexed implements app.IndexQueue: the queue entry goes if it still has this revision.
 func (s *Store) MarkIndexed(ctx context.Context, id string, revision int64) error {
-	_, err := s.db.Collection(collQueue).DeleteOne(ctx, bson.M{"_id": id, "revision": revision})
+	c := s.db.Collection(collQueue)
+	if s.writes == WritesByID {
+		unlock := s.records.Lock(collQueue + "/" + id)
+		defer unlock()
+		var entry struct {
+			Revision int64 `bson:"revision"`
+		}
+		err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&entry)
+		if notFound(err) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("read index queue entry %s: %w", id, err)
+		}
+		if entry.Revision != revision {
+			return nil // re-queued meanwhile at another revision: it stays
+		}
+		if _, err := c.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+			return fmt.Errorf("mark %s indexed: %w", id, err)
+		}
+		return nil
+	}
+	_, err := c.DeleteOne(ctx, bson.M{"_id": id, "revision": revision})
 	if err != nil {
 		return fmt.Errorf("mark %s indexed: %w", id, err)
 	}

@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -53,9 +54,12 @@ type offeringRow struct {
 }
 
 // upsert replaces the replica id in coll with row when version is newer than the stored one.
-// The filter {_id, version < v} with upsert inserts a missing replica; when a replica with
-// version >= v exists the insert collides on _id, which tells Same from Stale.
 func (s *Store) upsert(ctx context.Context, coll, id string, version int64, row any) (app.Outcome, error) {
+	if s.writes == WritesByID {
+		return s.upsertByID(ctx, coll, id, version, row)
+	}
+	// The filter {_id, version < v} with upsert inserts a missing replica; when a replica with
+	// version >= v exists the insert collides on _id, which tells Same from Stale.
 	c := s.db.Collection(coll)
 	_, err := c.ReplaceOne(ctx, bson.M{"_id": id, "version": bson.M{"$lt": version}}, row, options.Replace().SetUpsert(true))
 	if err == nil {
@@ -64,16 +68,60 @@ func (s *Store) upsert(ctx context.Context, coll, id string, version int64, row 
 	if !isDuplicate(err) {
 		return 0, fmt.Errorf("upsert %s %s: %w", coll, id, err)
 	}
+	cur, _, err := s.storedVersion(ctx, coll, id)
+	if err != nil {
+		return 0, err
+	}
+	return compareVersions(cur, version), nil
+}
+
+// upsertByID is upsert for WritesByID: read the stored version by _id, compare here, write by
+// _id, all under the record's lock.
+func (s *Store) upsertByID(ctx context.Context, coll, id string, version int64, row any) (app.Outcome, error) {
+	unlock := s.records.Lock(coll + "/" + id)
+	defer unlock()
+	cur, found, err := s.storedVersion(ctx, coll, id)
+	if err != nil {
+		return 0, err
+	}
+	c := s.db.Collection(coll)
+	switch {
+	case !found:
+		if _, err := c.InsertOne(ctx, row); err != nil {
+			return 0, fmt.Errorf("insert %s %s: %w", coll, id, err)
+		}
+		return app.Applied, nil
+	case cur >= version:
+		return compareVersions(cur, version), nil
+	}
+	if _, err := c.ReplaceOne(ctx, bson.M{"_id": id}, row); err != nil {
+		return 0, fmt.Errorf("replace %s %s: %w", coll, id, err)
+	}
+	return app.Applied, nil
+}
+
+// storedVersion reads the version of replica id in coll.
+func (s *Store) storedVersion(ctx context.Context, coll, id string) (version int64, found bool, err error) {
 	var cur struct {
 		Version int64 `bson:"version"`
 	}
-	if err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&cur); err != nil {
-		return 0, fmt.Errorf("read %s %s version: %w", coll, id, err)
+	err = s.db.Collection(coll).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"version": 1})).Decode(&cur)
+	if notFound(err) {
+		return 0, false, nil
 	}
-	if cur.Version == version {
-		return app.Same, nil
+	if err != nil {
+		return 0, false, fmt.Errorf("read %s %s version: %w", coll, id, err)
 	}
-	return app.Stale, nil
+	return cur.Version, true, nil
+}
+
+// compareVersions tells a redelivery (Same) from an older event (Stale) once the stored
+// replica is known to be at least as new as the incoming one.
+func compareVersions(stored, incoming int64) app.Outcome {
+	if stored == incoming {
+		return app.Same
+	}
+	return app.Stale
 }
 
 // UpsertCharacteristic implements app.Replicas.
@@ -125,8 +173,8 @@ func (s *Store) Sources(ctx context.Context, specIDs, priceIDs []string) (domain
 		Characteristics: map[string]domain.Characteristic{},
 		Prices:          map[string]domain.Price{},
 	}
-	var specs []specificationRow
-	if err := s.findIn(ctx, collSpecifications, specIDs, &specs); err != nil {
+	specs, err := findIn[specificationRow](ctx, s, collSpecifications, specIDs)
+	if err != nil {
 		return src, err
 	}
 	var charIDs []string
@@ -134,15 +182,15 @@ func (s *Store) Sources(ctx context.Context, specIDs, priceIDs []string) (domain
 		src.Specifications[r.ID] = domain.Specification(r)
 		charIDs = append(charIDs, r.CharacteristicIDs...)
 	}
-	var chars []characteristicRow
-	if err := s.findIn(ctx, collCharacteristics, charIDs, &chars); err != nil {
+	chars, err := findIn[characteristicRow](ctx, s, collCharacteristics, charIDs)
+	if err != nil {
 		return src, err
 	}
 	for _, r := range chars {
 		src.Characteristics[r.ID] = domain.Characteristic(r)
 	}
-	var prices []priceRow
-	if err := s.findIn(ctx, collPrices, priceIDs, &prices); err != nil {
+	prices, err := findIn[priceRow](ctx, s, collPrices, priceIDs)
+	if err != nil {
 		return src, err
 	}
 	for _, r := range prices {
@@ -151,26 +199,37 @@ func (s *Store) Sources(ctx context.Context, specIDs, priceIDs []string) (domain
 	return src, nil
 }
 
-// findIn loads the rows of coll with the given ids, one lookup per id (an _id equality is the
-// query FerretDB answers fastest).
-func (s *Store) findIn(ctx context.Context, coll string, ids []string, out any) error {
+// findIn loads the rows of coll with the given ids (absent ones are skipped): one $in query on
+// MongoDB, one _id lookup per id on FerretDB (see WritesByID: it would scan for the $in).
+func findIn[T any](ctx context.Context, s *Store, coll string, ids []string) ([]T, error) {
 	if len(ids) == 0 {
-		return nil
+		return nil, nil
 	}
-	var filter bson.M
-	if len(ids) == 1 {
-		filter = bson.M{"_id": ids[0]}
-	} else {
-		filter = bson.M{"_id": bson.M{"$in": ids}}
+	c := s.db.Collection(coll)
+	if s.writes == WritesByID || len(ids) == 1 {
+		var out []T
+		for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
+			var row T
+			err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&row)
+			if notFound(err) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("read %s %s: %w", coll, id, err)
+			}
+			out = append(out, row)
+		}
+		return out, nil
 	}
-	cur, err := s.db.Collection(coll).Find(ctx, filter)
+	cur, err := c.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
 	if err != nil {
-		return fmt.Errorf("read %s: %w", coll, err)
+		return nil, fmt.Errorf("read %s: %w", coll, err)
 	}
-	if err := cur.All(ctx, out); err != nil {
-		return fmt.Errorf("decode %s: %w", coll, err)
+	var out []T
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", coll, err)
 	}
-	return nil
+	return out, nil
 }
 
 func utcPtr(t *time.Time) *time.Time {

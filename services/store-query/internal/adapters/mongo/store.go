@@ -12,6 +12,8 @@ import (
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/keyedlock"
 )
 
 // Collection names.
@@ -30,26 +32,85 @@ var allCollections = []string{
 	collCharacteristics, collSpecifications, collPrices, collOfferings, collDocuments, collQueue, collRefs, collProcessed,
 }
 
+// Writes says how the store makes its conditional writes (a replica only if newer, a document
+// only at the revision it was read at).
+type Writes int
+
+const (
+	// WritesDetect picks by server: WritesByID on FerretDB, WritesConditional on MongoDB.
+	WritesDetect Writes = iota
+	// WritesConditional puts the condition in the write's filter; the server applies it
+	// atomically, across processes.
+	WritesConditional
+	// WritesByID reads the record by _id, checks the condition here and writes by _id, under a
+	// per-record lock of this process. FerretDB needs it: its SQLite backend pushes down to SQL
+	// only a filter that is exactly {_id: value}, so any other filter scans and decodes the whole
+	// collection, and since it runs a conditional update as a query followed by a write by _id,
+	// without a transaction, the condition in the filter buys no atomicity there anyway.
+	WritesByID
+)
+
+func (w Writes) String() string {
+	switch w {
+	case WritesConditional:
+		return "conditional"
+	case WritesByID:
+		return "by-id"
+	default:
+		return "detect"
+	}
+}
+
 // Store is the MongoDB database of the store.
 type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
+	writes Writes
+	// records serialises the read-check-write sequences of WritesByID per collection and _id.
+	records keyedlock.Map
 }
 
-// Connect connects to uri, uses database name and creates the indexes the store needs.
+// Connect connects to uri, uses database name, picks the write mode by server and creates the
+// indexes the store needs.
 func Connect(ctx context.Context, uri, name string) (*Store, error) {
+	return ConnectWith(ctx, uri, name, WritesDetect)
+}
+
+// ConnectWith is Connect with an explicit write mode (tests run both).
+func ConnectWith(ctx context.Context, uri, name string, writes Writes) (*Store, error) {
 	client, err := mongo.Connect(ctx, options.Client().ApplyURI(uri).
 		SetServerSelectionTimeout(5*time.Second).SetConnectTimeout(5*time.Second).SetMonitor(Monitor()))
 	if err != nil {
 		return nil, fmt.Errorf("connect mongodb: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(name)}
+	s := &Store{client: client, db: client.Database(name), writes: writes}
+	if s.writes == WritesDetect {
+		if s.writes, err = detectWrites(ctx, s.db); err != nil {
+			_ = client.Disconnect(context.WithoutCancel(ctx))
+			return nil, err
+		}
+	}
 	if err := s.EnsureIndexes(ctx); err != nil {
 		_ = client.Disconnect(context.WithoutCancel(ctx))
 		return nil, err
 	}
 	return s, nil
 }
+
+// detectWrites asks the server who it is: FerretDB's buildInfo carries ferretdbVersion.
+func detectWrites(ctx context.Context, db *mongo.Database) (Writes, error) {
+	var info bson.M
+	if err := db.RunCommand(ctx, bson.D{{Key: "buildInfo", Value: 1}}).Decode(&info); err != nil {
+		return 0, fmt.Errorf("identify mongodb server: %w", err)
+	}
+	if _, ferret := info["ferretdbVersion"]; ferret {
+		return WritesByID, nil
+	}
+	return WritesConditional, nil
+}
+
+// Writes reports the write mode in use.
+func (s *Store) Writes() Writes { return s.writes }
 
 // Close disconnects.
 func (s *Store) Close(ctx context.Context) error { return s.client.Disconnect(ctx) }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/mongo"
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 	"github.com/tmfcatalog/platform/services/store-query/internal/storetest"
@@ -19,8 +20,27 @@ func ctx(t *testing.T) context.Context {
 	return c
 }
 
-func TestReplicaUpsertIsVersionAware(t *testing.T) {
+// bothWrites runs a test against each write mode: the conditional filters MongoDB applies
+// atomically and the by-_id checks used on FerretDB.
+func bothWrites(t *testing.T, test func(t *testing.T, s *mongo.Store)) {
+	for _, w := range []mongo.Writes{mongo.WritesConditional, mongo.WritesByID} {
+		t.Run(w.String(), func(t *testing.T) {
+			s, _ := storetest.NewStoreWith(t, w)
+			test(t, s)
+		})
+	}
+}
+
+func TestFerretDBIsDetectedAndWrittenByID(t *testing.T) {
 	s, _ := storetest.NewStore(t)
+	if s.Writes() != mongo.WritesByID {
+		t.Fatalf("write mode on FerretDB = %v, want by-id", s.Writes())
+	}
+}
+
+func TestReplicaUpsertIsVersionAware(t *testing.T) { bothWrites(t, testReplicaUpsertIsVersionAware) }
+
+func testReplicaUpsertIsVersionAware(t *testing.T, s *mongo.Store) {
 	c := storetest.NewCatalog("x", 10, domain.StatusDraft).Characteristic
 	steps := []struct {
 		name    string
@@ -64,8 +84,9 @@ func TestReplicaUpsertIsVersionAware(t *testing.T) {
 	}
 }
 
-func TestDocumentPutIsCompareAndSwap(t *testing.T) {
-	s, _ := storetest.NewStore(t)
+func TestDocumentPutIsCompareAndSwap(t *testing.T) { bothWrites(t, testDocumentPutIsCompareAndSwap) }
+
+func testDocumentPutIsCompareAndSwap(t *testing.T, s *mongo.Store) {
 	cat := storetest.NewCatalog("Fiber 100", 30, domain.StatusPublished)
 	d, err := domain.Build(cat.Offering, domain.Sources{
 		Specifications:  map[string]domain.Specification{cat.Specification.ID: cat.Specification},

@@ -1,0 +1,149 @@
+package mongo_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/mongo"
+	"github.com/tmfcatalog/platform/services/store-query/internal/app"
+	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+	"github.com/tmfcatalog/platform/services/store-query/internal/storetest"
+)
+
+// Events of one entity arrive out of order and at once (several consumer goroutines); the
+// replica must end at the newest version whatever the interleaving.
+func TestConcurrentUpsertsKeepTheNewestVersion(t *testing.T) {
+	bothWrites(t, func(t *testing.T, s *mongo.Store) {
+		p := storetest.NewCatalog("race", 10, domain.StatusDraft).Price
+		var wg sync.WaitGroup
+		applied := make([]app.Outcome, 21)
+		for v := int64(20); v >= 1; v-- {
+			wg.Go(func() {
+				pr := p
+				pr.Version, pr.Value = v, float64(v)
+				out, err := s.UpsertPrice(ctx(t), pr)
+				if err != nil {
+					t.Error(err)
+				}
+				applied[v] = out
+			})
+		}
+		wg.Wait()
+		src, err := s.Sources(ctx(t), nil, []string{p.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := src.Prices[p.ID]; got.Version != 20 || got.Value != 20 {
+			t.Fatalf("stored price = v%d %v, want v20 20", got.Version, got.Value)
+		}
+		if applied[20] != app.Applied {
+			t.Fatalf("the newest version was reported %v", applied[20])
+		}
+	})
+}
+
+// Sources loads several specifications, characteristics and prices at once, skipping absent ids.
+func TestSourcesLoadsManyAndSkipsAbsentIDs(t *testing.T) {
+	bothWrites(t, func(t *testing.T, s *mongo.Store) {
+		var specIDs, priceIDs []string
+		for i := range 3 {
+			c := storetest.NewCatalog(fmt.Sprintf("many %d", i), float64(i), domain.StatusDraft)
+			for _, err := range []error{
+				upsertErr(s.UpsertCharacteristic(ctx(t), c.Characteristic)),
+				upsertErr(s.UpsertSpecification(ctx(t), c.Specification)),
+				upsertErr(s.UpsertPrice(ctx(t), c.Price)),
+			} {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			specIDs, priceIDs = append(specIDs, c.Specification.ID), append(priceIDs, c.Price.ID)
+		}
+		src, err := s.Sources(ctx(t), append(specIDs, "absent-spec", specIDs[0]), append(priceIDs, "absent-price"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(src.Specifications) != 3 || len(src.Characteristics) != 3 || len(src.Prices) != 3 {
+			t.Fatalf("loaded %d specifications, %d characteristics, %d prices; want 3 each",
+				len(src.Specifications), len(src.Characteristics), len(src.Prices))
+		}
+	})
+}
+
+func upsertErr(_ app.Outcome, err error) error { return err }
+
+// A document re-queued at a newer revision while the indexer worked on the older one must
+// stay queued: marking the old revision indexed leaves it.
+func TestMarkIndexedLeavesANewerQueueEntry(t *testing.T) {
+	bothWrites(t, func(t *testing.T, s *mongo.Store) {
+		d := buildDoc(t, storetest.NewCatalog("requeued", 5, domain.StatusPublished))
+		if err := s.Put(ctx(t), d, 0); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Put(ctx(t), d, 1); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkIndexed(ctx(t), d.ID, 1); err != nil {
+			t.Fatal(err)
+		}
+		pending, err := s.PendingIndex(ctx(t), 10)
+		if err != nil || len(pending) != 1 || pending[0].Revision != 2 {
+			t.Fatalf("pending = %+v, %v; want the revision 2 entry", pending, err)
+		}
+		if err := s.MarkIndexed(ctx(t), "no-such-document", 1); err != nil {
+			t.Fatalf("marking an unknown document: %v", err)
+		}
+	})
+}
+
+// References follow the document: a new price is recorded, old ones stay (re-building a
+// document that no longer uses an entity is harmless), and the invisible document is not
+// returned by GetVisible.
+func TestReferencesAndVisibility(t *testing.T) {
+	bothWrites(t, func(t *testing.T, s *mongo.Store) {
+		c := storetest.NewCatalog("refs", 5, domain.StatusPublishing)
+		d := buildDoc(t, c)
+		if err := s.Put(ctx(t), d, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.GetVisible(ctx(t), d.ID); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("GetVisible of an invisible document = %v, want not found", err)
+		}
+		d.Pricing = append(d.Pricing, domain.DocPrice{ID: "second-price", Name: "Setup", Value: 1, Unit: "once", Currency: "EUR"})
+		d.Visible = true
+		if err := s.Put(ctx(t), d, 1); err != nil {
+			t.Fatal(err)
+		}
+		for _, priceID := range []string{c.Price.ID, "second-price"} {
+			ids, err := s.IDsUsing(ctx(t), domain.KindPrice, priceID)
+			if err != nil || !slices.Equal(ids, []string{d.ID}) {
+				t.Fatalf("IDsUsing(%s) = %v, %v", priceID, ids, err)
+			}
+		}
+		if got, err := s.GetVisible(ctx(t), d.ID); err != nil || got.Revision != 2 {
+			t.Fatalf("GetVisible = rev %d, %v", got.Revision, err)
+		}
+		if ok, err := s.Delete(ctx(t), d.ID); err != nil || !ok {
+			t.Fatalf("delete = %v, %v", ok, err)
+		}
+		if err := s.Put(ctx(t), d, 2); !errors.Is(err, app.ErrRevisionConflict) {
+			t.Fatalf("put at the revision of a deleted document = %v, want conflict", err)
+		}
+	})
+}
+
+func buildDoc(t *testing.T, c storetest.Catalog) domain.Document {
+	t.Helper()
+	d, err := domain.Build(c.Offering, domain.Sources{
+		Specifications:  map[string]domain.Specification{c.Specification.ID: c.Specification},
+		Characteristics: map[string]domain.Characteristic{c.Characteristic.ID: c.Characteristic},
+		Prices:          map[string]domain.Price{c.Price.ID: c.Price},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
