@@ -37,20 +37,31 @@ const (
 // ErrClosed is returned after Close.
 var ErrClosed = errors.New("search index is closed")
 
-// Index is an on-disk bleve index.
+// Index is an on-disk bleve index with its columns in memory.
 type Index struct {
 	dir string
+	// mu guards the lifecycle: Close and Reset exclude every other call.
 	mu  sync.RWMutex
 	idx bleve.Index
+	// cols answers filters, sorting and facets (see columns); rebuilt from bleve on Open.
+	cols *columns
+	// writeMu makes writers apply their changes to bleve and to the columns in the same order.
+	writeMu sync.Mutex
 }
 
-// Open opens the index in dir, creating it with the store mapping when absent.
+// Open opens the index in dir, creating it with the store mapping when absent, and loads its
+// columns from the stored documents.
 func Open(dir string) (*Index, error) {
 	idx, err := openOrCreate(dir)
 	if err != nil {
 		return nil, err
 	}
-	return &Index{dir: dir, idx: idx}, nil
+	cols, err := loadColumns(idx)
+	if err != nil {
+		_ = idx.Close()
+		return nil, err
+	}
+	return &Index{dir: dir, idx: idx, cols: cols}, nil
 }
 
 func openOrCreate(dir string) (bleve.Index, error) {
@@ -144,7 +155,7 @@ func (x *Index) Reset(context.Context) error {
 	if err != nil {
 		return err
 	}
-	x.idx = idx
+	x.idx, x.cols = idx, newColumns()
 	return nil
 }
 
@@ -168,13 +179,16 @@ func toFields(d domain.Document) (map[string]any, error) {
 	return f, nil
 }
 
-// Index implements app.Index with one batch.
+// Index implements app.Index with one batch. The columns change once bleve has the documents,
+// so a search never finds a row whose source bleve cannot load.
 func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.idx == nil {
 		return ErrClosed
 	}
+	x.writeMu.Lock()
+	defer x.writeMu.Unlock()
 	b := x.idx.NewBatch()
 	for _, d := range docs {
 		f, err := toFields(d)
@@ -188,16 +202,22 @@ func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
 	if err := x.idx.Batch(b); err != nil {
 		return fmt.Errorf("index %d documents: %w", len(docs), err)
 	}
+	x.cols.put(docs)
 	return nil
 }
 
-// Remove implements app.Index.
+// Remove implements app.Index. The columns drop the documents first, which hides them from
+// searches at once; should bleve then fail, the caller retries and a reopened index (whose
+// columns come from bleve) still holds them.
 func (x *Index) Remove(_ context.Context, ids ...string) error {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.idx == nil {
 		return ErrClosed
 	}
+	x.writeMu.Lock()
+	defer x.writeMu.Unlock()
+	x.cols.remove(ids)
 	b := x.idx.NewBatch()
 	for _, id := range ids {
 		b.Delete(id)

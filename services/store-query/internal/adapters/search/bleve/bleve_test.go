@@ -51,3 +51,49 @@ func TestClosedIndexFailsInsteadOfAnswering(t *testing.T) {
 		t.Fatal("ping on a closed index succeeded")
 	}
 }
+
+// reopening is an engine that closes and reopens its index after every write, so the contract
+// runs against columns rebuilt from what bleve stored.
+type reopening struct {
+	t   *testing.T
+	dir string
+	idx *bleve.Index
+}
+
+func (r *reopening) reopen() {
+	if err := r.idx.Close(); err != nil {
+		r.t.Fatal(err)
+	}
+	idx, err := bleve.Open(r.dir)
+	if err != nil {
+		r.t.Fatal(err)
+	}
+	r.idx = idx
+}
+
+func (r *reopening) Index(ctx context.Context, docs ...domain.Document) error {
+	defer r.reopen()
+	return r.idx.Index(ctx, docs...)
+}
+
+func (r *reopening) Remove(ctx context.Context, ids ...string) error {
+	defer r.reopen()
+	return r.idx.Remove(ctx, ids...)
+}
+
+func (r *reopening) Search(ctx context.Context, q domain.Query) (domain.Result, error) {
+	return r.idx.Search(ctx, q)
+}
+
+func TestAReopenedIndexPassesTheSearchContract(t *testing.T) {
+	searchtest.Run(t, func(t *testing.T) searchtest.Engine {
+		dir := filepath.Join(t.TempDir(), "index")
+		idx, err := bleve.Open(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := &reopening{t: t, dir: dir, idx: idx}
+		t.Cleanup(func() { _ = r.idx.Close() })
+		return r
+	})
+}

@@ -6,9 +6,11 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
-	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/search"
+	store "github.com/tmfcatalog/platform/services/store-query/internal/adapters/search"
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 )
 
@@ -22,115 +24,130 @@ const (
 // pairFacetSize bounds the characteristic pair facet before it is grouped by name.
 const pairFacetSize = 500
 
-// Search implements app.Searcher.
+// Search implements app.Searcher. Bleve finds and scores the full-text matches; the columns
+// filter, count the facets of and order them (or every document, without text); bleve then
+// loads the stored source of the page's documents only. As in Elasticsearch, filters do not
+// change relevance.
 func (x *Index) Search(ctx context.Context, q domain.Query) (domain.Result, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.idx == nil {
 		return domain.Result{}, ErrClosed
 	}
-	req := bleve.NewSearchRequestOptions(buildQuery(q), q.Limit, q.Skip, false)
-	req.Fields = []string{fSource}
-	req.SortBy(sortOrder(q.EffectiveSort()))
-	req.AddFacet("channels", bleve.NewFacetRequest(fChannels, domain.FacetSize))
-	req.AddFacet("pairs", bleve.NewFacetRequest(fPairs, pairFacetSize))
-	prices := bleve.NewFacetRequest(fPrice, len(domain.PriceRanges))
-	for _, r := range domain.PriceRanges {
-		from := r.From
-		prices.AddNumericRange(r.Key, &from, r.To)
+	text := strings.TrimSpace(q.Text)
+	var matches []textHit
+	if text != "" {
+		var err error
+		if matches, err = allHits(ctx, x.idx, textQuery(text)); err != nil {
+			return domain.Result{}, err
+		}
 	}
-	req.AddFacet("prices", prices)
-	res, err := x.idx.SearchInContext(ctx, req)
+	cols := x.cols
+	cols.mu.RLock()
+	defer cols.mu.RUnlock()
+	k := cols.newCollector(q)
+	if text != "" {
+		for _, m := range matches {
+			// A document bleve has and the columns not yet is being indexed right now.
+			if s, ok := cols.slots[m.id]; ok {
+				k.offer(s, m.score)
+			}
+		}
+	} else {
+		for s := range cols.rows {
+			k.offer(int32(s), 0)
+		}
+	}
+	page := k.page(q.Skip)
+	ids := make([]string, len(page))
+	for i, h := range page {
+		ids[i] = cols.rows[h.slot].id
+	}
+	items, err := loadSources(ctx, x.idx, ids)
 	if err != nil {
-		return domain.Result{}, fmt.Errorf("bleve search: %w", err)
+		return domain.Result{}, err
 	}
-	out := domain.Result{Total: int(res.Total), Items: make([]domain.Document, 0, len(res.Hits))}
-	for _, h := range res.Hits {
-		raw, _ := h.Fields[fSource].(string)
-		d, err := search.DecodeSource([]byte(raw))
+	return domain.Result{Total: k.total, Items: items, Facets: k.facets(cols)}, nil
+}
+
+// textHit is one full-text match.
+type textHit struct {
+	id    string
+	score float64
+}
+
+// allHits returns every document matching q with its score. It replaces bleve's top-N
+// collection (which would sort and keep hits) with a handler that only records id and score:
+// no doc values are read.
+func allHits(ctx context.Context, idx bleve.Index, q query.Query) ([]textHit, error) {
+	var hits []textHit
+	collect := func(sc *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
+		return func(d *search.DocumentMatch) error {
+			if d != nil {
+				hits = append(hits, textHit{id: d.ID, score: d.Score})
+				sc.DocumentMatchPool.Put(d)
+			}
+			return nil
+		}, true, nil // true: load each hit's external id
+	}
+	ctx = context.WithValue(ctx, search.MakeDocumentMatchHandlerKey, search.MakeDocumentMatchHandler(collect))
+	req := bleve.NewSearchRequestOptions(q, 1, 0, false)
+	if _, err := idx.SearchInContext(ctx, req); err != nil {
+		return nil, fmt.Errorf("bleve search: %w", err)
+	}
+	return hits, nil
+}
+
+// textQuery matches text in the name (boosted), the description or the characteristics.
+func textQuery(text string) query.Query {
+	match := func(field string, boost float64) query.Query {
+		m := bleve.NewMatchQuery(text)
+		m.SetField(field)
+		m.SetBoost(boost)
+		return m
+	}
+	return bleve.NewDisjunctionQuery(match(fName, boostName), match(fDescription, boostDescription), match(fCharText, boostCharText))
+}
+
+// loadSources loads and decodes the stored documents of ids, in order.
+func loadSources(ctx context.Context, idx bleve.Index, ids []string) ([]domain.Document, error) {
+	out := make([]domain.Document, 0, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	adv, err := idx.Advanced()
+	if err != nil {
+		return nil, fmt.Errorf("bleve index: %w", err)
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, fmt.Errorf("bleve reader: %w", err)
+	}
+	defer r.Close()
+	for _, id := range ids {
+		doc, err := r.Document(id)
 		if err != nil {
-			return domain.Result{}, fmt.Errorf("hit %s: %w", h.ID, err)
+			return nil, fmt.Errorf("load document %s: %w", id, err)
 		}
-		out.Items = append(out.Items, d)
+		var raw []byte
+		if doc != nil {
+			doc.VisitFields(func(f index.Field) {
+				if f.Name() == fSource {
+					raw = f.Value()
+				}
+			})
+		}
+		if raw == nil {
+			return nil, fmt.Errorf("load document %s: no stored source", id)
+		}
+		d, err := store.DecodeSource(raw)
+		if err != nil {
+			return nil, fmt.Errorf("hit %s: %w", id, err)
+		}
+		out = append(out, d)
 	}
-	out.Facets = facets(res)
 	return out, nil
-}
-
-func buildQuery(q domain.Query) query.Query {
-	var must []query.Query
-	if text := strings.TrimSpace(q.Text); text != "" {
-		match := func(field string, boost float64) query.Query {
-			m := bleve.NewMatchQuery(text)
-			m.SetField(field)
-			m.SetBoost(boost)
-			return m
-		}
-		must = append(must, bleve.NewDisjunctionQuery(
-			match(fName, boostName), match(fDescription, boostDescription), match(fCharText, boostCharText)))
-	}
-	if q.MinPrice != nil || q.MaxPrice != nil {
-		inclusive := true
-		r := bleve.NewNumericRangeInclusiveQuery(q.MinPrice, q.MaxPrice, &inclusive, &inclusive)
-		r.SetField(fPrice)
-		must = append(must, r)
-	}
-	if q.Channel != "" {
-		t := bleve.NewTermQuery(q.Channel)
-		t.SetField(fChannels)
-		must = append(must, t)
-	}
-	for _, c := range q.Characteristics {
-		t := bleve.NewTermQuery(domain.PairKey(c))
-		t.SetField(fPairs)
-		must = append(must, t)
-	}
-	if len(must) == 0 {
-		return bleve.NewMatchAllQuery()
-	}
-	return bleve.NewConjunctionQuery(must...)
-}
-
-func sortOrder(s domain.Sort) []string {
-	switch s {
-	case domain.SortPriceAsc:
-		return []string{fPrice, "_id"}
-	case domain.SortPriceDesc:
-		return []string{"-" + fPrice, "_id"}
-	case domain.SortName:
-		return []string{fNameSort, "_id"}
-	case domain.SortNewest:
-		return []string{"-" + fPublished, "_id"}
-	default:
-		return []string{"-_score", "-" + fPublished, "_id"}
-	}
-}
-
-func facets(res *bleve.SearchResult) domain.Facets {
-	f := domain.Facets{PriceRanges: []domain.RangeCount{}, Channels: []domain.ValueCount{}}
-	if fr := res.Facets["channels"]; fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			f.Channels = append(f.Channels, domain.ValueCount{Value: t.Term, Count: t.Count})
-		}
-	}
-	domain.SortValueCounts(f.Channels)
-	var pairs []domain.ValueCount
-	if fr := res.Facets["pairs"]; fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() {
-			pairs = append(pairs, domain.ValueCount{Value: t.Term, Count: t.Count})
-		}
-	}
-	f.Characteristics = domain.GroupCharacteristicFacets(pairs)
-	counts := map[string]int{}
-	if fr := res.Facets["prices"]; fr != nil {
-		for _, r := range fr.NumericRanges {
-			counts[r.Name] = r.Count
-		}
-	}
-	for _, r := range domain.PriceRanges {
-		if n := counts[r.Key]; n > 0 {
-			f.PriceRanges = append(f.PriceRanges, domain.RangeCount{Key: r.Key, From: r.From, To: r.To, Count: n})
-		}
-	}
-	return f
 }

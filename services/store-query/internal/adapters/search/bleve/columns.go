@@ -1,0 +1,162 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/numeric"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+)
+
+// columns keeps, beside the bleve index, every value that filtering, sorting and the facets
+// read, one row per indexed document. Bleve gets these from doc values, visiting every hit of
+// a query for each field: over 50,000 offerings that cost seconds under load (issue 13), while
+// the same values in memory take a few MiB and a scan of all of them well under a millisecond.
+// Bleve still answers full text; everything else is answered here.
+//
+// The index writes the columns after bleve on Index and before bleve on Remove (one writer at
+// a time), so every document a row names is in bleve and its stored source can be loaded.
+type columns struct {
+	mu    sync.RWMutex
+	slots map[string]int32 // document id → row
+	rows  []row
+	free  []int32 // rows of removed documents, reused first
+	chans dict
+	pairs dict
+}
+
+// row is one document's values. Term lists hold dictionary numbers, each at most once.
+type row struct {
+	id   string
+	live bool
+	// name is the lower-cased name, the name sort key (as the name_sort field).
+	name string
+	// price is domain.Document.PriceFrom; priceKey its order-preserving integer form, the one
+	// bleve compares when it filters and sorts numbers.
+	price    float64
+	priceKey int64
+	// published is the publication time in Unix nanoseconds (bleve's date form), if hasPub.
+	published int64
+	hasPub    bool
+	chans     []uint32
+	pairs     []uint32
+}
+
+// dict numbers the distinct terms of one field (channels, characteristic pairs). Numbers are
+// never reused: a term whose documents are all gone stays, counted zero.
+type dict struct {
+	num  map[string]uint32
+	text []string
+}
+
+func (d *dict) number(term string) uint32 {
+	if n, ok := d.num[term]; ok {
+		return n
+	}
+	if d.num == nil {
+		d.num = map[string]uint32{}
+	}
+	n := uint32(len(d.text))
+	d.num[term] = n
+	d.text = append(d.text, term)
+	return n
+}
+
+func newColumns() *columns { return &columns{slots: map[string]int32{}} }
+
+// toRow computes a document's values as toFields indexes them.
+func (c *columns) toRow(d domain.Document) row {
+	price := d.PriceFrom()
+	r := row{id: d.ID, live: true, name: strings.ToLower(d.Name), price: price, priceKey: numeric.Float64ToInt64(price)}
+	if d.PublishedAt != nil {
+		r.published, r.hasPub = d.PublishedAt.UnixNano(), true
+	}
+	for _, ch := range d.SalesChannels {
+		r.chans = appendOnce(r.chans, c.chans.number(ch))
+	}
+	for _, p := range d.CharacteristicPairs() {
+		r.pairs = appendOnce(r.pairs, c.pairs.number(domain.PairKey(p)))
+	}
+	return r
+}
+
+func appendOnce(s []uint32, n uint32) []uint32 {
+	for _, v := range s {
+		if v == n {
+			return s
+		}
+	}
+	return append(s, n)
+}
+
+// put adds or replaces the rows of docs (a later document with the same id wins).
+func (c *columns) put(docs []domain.Document) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, d := range docs {
+		r := c.toRow(d)
+		if s, ok := c.slots[d.ID]; ok {
+			c.rows[s] = r
+			continue
+		}
+		if n := len(c.free); n > 0 {
+			s := c.free[n-1]
+			c.free = c.free[:n-1]
+			c.rows[s] = r
+			c.slots[d.ID] = s
+			continue
+		}
+		c.slots[d.ID] = int32(len(c.rows))
+		c.rows = append(c.rows, r)
+	}
+}
+
+// remove drops the rows of ids; unknown ids are ignored.
+func (c *columns) remove(ids []string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, id := range ids {
+		s, ok := c.slots[id]
+		if !ok {
+			continue
+		}
+		delete(c.slots, id)
+		c.rows[s] = row{}
+		c.free = append(c.free, s)
+	}
+}
+
+// size is the number of documents held.
+func (c *columns) size() int {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return len(c.slots)
+}
+
+// loadColumns builds the columns of every document in idx from their stored sources, the
+// same documents Index was given.
+func loadColumns(idx bleve.Index) (*columns, error) {
+	ctx := context.Background()
+	all, err := allHits(ctx, idx, bleve.NewMatchAllQuery())
+	if err != nil {
+		return nil, fmt.Errorf("list indexed documents: %w", err)
+	}
+	c := newColumns()
+	const chunk = 1000
+	for i := 0; i < len(all); i += chunk {
+		ids := make([]string, 0, chunk)
+		for _, h := range all[i:min(i+chunk, len(all))] {
+			ids = append(ids, h.id)
+		}
+		docs, err := loadSources(ctx, idx, ids)
+		if err != nil {
+			return nil, fmt.Errorf("load indexed documents: %w", err)
+		}
+		c.put(docs)
+	}
+	return c, nil
+}

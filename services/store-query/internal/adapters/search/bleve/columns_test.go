@@ -1,0 +1,137 @@
+package bleve
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+)
+
+// sameAsBleve checks n random queries against the oracle (bleve answering alone).
+func sameAsBleve(t *testing.T, x *Index, r *rand.Rand, n int) {
+	t.Helper()
+	ctx := context.Background()
+	for range n {
+		q := randomQuery(r)
+		got, err := x.Search(ctx, q)
+		if err != nil {
+			t.Fatalf("query %+v: %v", q, err)
+		}
+		want, err := oracleSearch(ctx, x.idx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("query %+v:\n got  %d %v %+v\n want %d %v %+v", q, got.Total, docIDs(got), got.Facets, want.Total, docIDs(want), want.Facets)
+		}
+	}
+}
+
+func TestRowsHoldEachTermOnceAndReuseFreedSlots(t *testing.T) {
+	c := newColumns()
+	d := domain.Document{ID: "a", Name: "Fiber MAX", SalesChannels: []string{"online", "online", "retail"},
+		Pricing: []domain.DocPrice{{Value: 30}, {Value: 20}}}
+	c.put([]domain.Document{d})
+	r := c.rows[c.slots["a"]]
+	if len(r.chans) != 2 || r.name != "fiber max" || r.price != 20 || r.hasPub {
+		t.Fatalf("row = %+v", r)
+	}
+	c.remove([]string{"a", "unknown"})
+	if c.size() != 0 || c.rows[0].live {
+		t.Fatalf("after removal: %d documents, row %+v", c.size(), c.rows[0])
+	}
+	c.put([]domain.Document{{ID: "b"}, {ID: "c"}})
+	if len(c.rows) != 2 || c.slots["b"] != 0 || c.size() != 2 {
+		t.Fatalf("slots = %v over %d rows, want b in the freed row 0", c.slots, len(c.rows))
+	}
+	c.put([]domain.Document{{ID: "b", Name: "new"}, {ID: "b", Name: "newer"}})
+	if c.size() != 2 || c.rows[c.slots["b"]].name != "newer" {
+		t.Fatalf("replacing b: %d documents, row %+v", c.size(), c.rows[c.slots["b"]])
+	}
+}
+
+func TestColumnsAreRebuiltWhenTheIndexIsReopened(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "index")
+	x, err := Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 5))
+	var docs []domain.Document
+	for i := range 300 {
+		docs = append(docs, randomDocument(r, i))
+	}
+	if err := x.Index(ctx, docs...); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Remove(ctx, docs[0].ID, docs[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	before := x.cols.size()
+	if err := x.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if x, err = Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	if n, _ := x.idx.DocCount(); x.cols.size() != before || int(n) != before {
+		t.Fatalf("reopened: %d rows, %d in bleve, want %d", x.cols.size(), n, before)
+	}
+	sameAsBleve(t, x, r, 200)
+}
+
+func TestConcurrentWritesAndSearchesEndConsistent(t *testing.T) {
+	ctx := context.Background()
+	x, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 3 {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(w), 9))
+			for i := range 30 {
+				err := x.Index(ctx, randomDocument(r, i), randomDocument(r, i+100))
+				if err == nil && i%3 == 0 {
+					err = x.Remove(ctx, fmt.Sprintf("doc-%03d", r.IntN(1000)))
+				}
+				if err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	for s := range 3 {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(uint64(s), 10))
+			for range 60 {
+				q := randomQuery(r)
+				res, err := x.Search(ctx, q)
+				if err != nil {
+					errs <- fmt.Errorf("search %+v: %w", q, err)
+					return
+				}
+				if len(res.Items) > q.Limit || len(res.Items) > 0 && res.Items[0].ID == "" {
+					errs <- fmt.Errorf("search %+v: items %v", q, docIDs(res))
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	sameAsBleve(t, x, rand.New(rand.NewPCG(3, 3)), 150)
+}
