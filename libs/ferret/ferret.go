@@ -47,7 +47,11 @@ func Start(ctx context.Context, dir, addr string, log *slog.Logger) (*Server, er
 		Listener:  ferretdb.ListenerConfig{TCP: addr},
 		Logger:    log.With("component", "ferretdb"),
 		Handler:   "sqlite",
-		SQLiteURL: "file:" + strings.TrimSuffix(abs, "/") + "/",
+		// WAL with synchronous=NORMAL: a commit no longer waits for an fsync. A killed process
+		// loses nothing (the WAL is written before the commit returns); only an operating
+		// system crash may lose the last commits of this read model, which the store's rebuild
+		// restores from the write services.
+		SQLiteURL: "file:" + strings.TrimSuffix(abs, "/") + "/?_pragma=synchronous(normal)",
 	})
 	if err != nil {
 		return nil, fmt.Errorf("ferret: start on %s: %w", addr, err)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // Idempotency is the MongoDB implementation of the messaging IdempotencyStore port: one
@@ -19,11 +20,17 @@ func processedKey(group, eventID string) string { return group + "/" + eventID }
 
 // Processed reports whether group already processed eventID.
 func (i *Idempotency) Processed(ctx context.Context, group, eventID string) (bool, error) {
-	n, err := i.s.db.Collection(collProcessed).CountDocuments(ctx, bson.M{"_id": processedKey(group, eventID)})
+	// A find by _id, not CountDocuments: the driver counts with an aggregation, which FerretDB
+	// answers by scanning the collection.
+	err := i.s.db.Collection(collProcessed).FindOne(ctx, bson.M{"_id": processedKey(group, eventID)},
+		options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
+	if notFound(err) {
+		return false, nil
+	}
 	if err != nil {
 		return false, fmt.Errorf("check processed event %s: %w", eventID, err)
 	}
-	return n > 0, nil
+	return true, nil
 }
 
 // MarkProcessed records that group processed eventID; marking twice is not an error.
