@@ -14,35 +14,37 @@ import (
 )
 
 // Events of one entity arrive out of order and at once (several consumer goroutines); the
-// replica must end at the newest version whatever the interleaving.
+// replica must end at the newest version whatever the interleaving. Only the by-id mode is
+// run: on FerretDB the conditional mode fails this test (it ends at an older version now and
+// then), because FerretDB runs a conditional replace as a query followed by a write without a
+// transaction; that atomicity is MongoDB's to give, and the reason FerretDB gets WritesByID.
 func TestConcurrentUpsertsKeepTheNewestVersion(t *testing.T) {
-	bothWrites(t, func(t *testing.T, s *mongo.Store) {
-		p := storetest.NewCatalog("race", 10, domain.StatusDraft).Price
-		var wg sync.WaitGroup
-		applied := make([]app.Outcome, 21)
-		for v := int64(20); v >= 1; v-- {
-			wg.Go(func() {
-				pr := p
-				pr.Version, pr.Value = v, float64(v)
-				out, err := s.UpsertPrice(ctx(t), pr)
-				if err != nil {
-					t.Error(err)
-				}
-				applied[v] = out
-			})
-		}
-		wg.Wait()
-		src, err := s.Sources(ctx(t), nil, []string{p.ID})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := src.Prices[p.ID]; got.Version != 20 || got.Value != 20 {
-			t.Fatalf("stored price = v%d %v, want v20 20", got.Version, got.Value)
-		}
-		if applied[20] != app.Applied {
-			t.Fatalf("the newest version was reported %v", applied[20])
-		}
-	})
+	s, _ := storetest.NewStoreWith(t, mongo.WritesByID)
+	p := storetest.NewCatalog("race", 10, domain.StatusDraft).Price
+	var wg sync.WaitGroup
+	applied := make([]app.Outcome, 21)
+	for v := int64(20); v >= 1; v-- {
+		wg.Go(func() {
+			pr := p
+			pr.Version, pr.Value = v, float64(v)
+			out, err := s.UpsertPrice(ctx(t), pr)
+			if err != nil {
+				t.Error(err)
+			}
+			applied[v] = out
+		})
+	}
+	wg.Wait()
+	src, err := s.Sources(ctx(t), nil, []string{p.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := src.Prices[p.ID]; got.Version != 20 || got.Value != 20 {
+		t.Fatalf("stored price = v%d %v, want v20 20", got.Version, got.Value)
+	}
+	if applied[20] != app.Applied {
+		t.Fatalf("the newest version was reported %v", applied[20])
+	}
 }
 
 // Sources loads several specifications, characteristics and prices at once, skipping absent ids.
