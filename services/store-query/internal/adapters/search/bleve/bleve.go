@@ -155,7 +155,12 @@ func (x *Index) Reset(context.Context) error {
 	if err != nil {
 		return err
 	}
-	x.idx, x.cols = idx, newColumns()
+	a, err := textAnalyzer(idx)
+	if err != nil {
+		_ = idx.Close()
+		return err
+	}
+	x.idx, x.cols = idx, newColumns(a)
 	return nil
 }
 
@@ -187,6 +192,7 @@ func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
 	if x.idx == nil {
 		return ErrClosed
 	}
+	text := x.cols.analyse(docs)
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
 	b := x.idx.NewBatch()
@@ -202,7 +208,7 @@ func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
 	if err := x.idx.Batch(b); err != nil {
 		return fmt.Errorf("index %d documents: %w", len(docs), err)
 	}
-	x.cols.put(docs)
+	x.cols.put(docs, text)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/blevesearch/bleve/v2/numeric"
 
@@ -23,6 +24,7 @@ type filter struct {
 	channel          uint32
 	hasChannel, none bool
 	pairs            []uint32
+	any              bool // some condition is set
 }
 
 // compileFilter needs c.mu held.
@@ -42,10 +44,14 @@ func (c *columns) compileFilter(q domain.Query) filter {
 		n, ok := c.pairs.num[domain.PairKey(p)]
 		f.pairs, f.none = append(f.pairs, n), f.none || !ok
 	}
+	f.any = f.hasMin || f.hasMax || f.hasChannel || len(f.pairs) > 0
 	return f
 }
 
 func (f *filter) match(r *row) bool {
+	if !f.any {
+		return r.live
+	}
 	if f.none || !r.live || f.hasMin && r.priceKey < f.minKey || f.hasMax && r.priceKey > f.maxKey {
 		return false
 	}
@@ -60,9 +66,37 @@ func (f *filter) match(r *row) bool {
 	return true
 }
 
+// counts are facet counts: per channel and pair dictionary number, per price range.
+type counts struct {
+	chans, pairs, prices []int32
+}
+
+// add counts row r (delta 1) or takes it back (-1).
+func (c *counts) add(r *row, delta int32) {
+	for _, n := range r.chans {
+		if int(n) >= len(c.chans) {
+			c.chans = append(c.chans, make([]int32, int(n)+1-len(c.chans))...)
+		}
+		c.chans[n] += delta
+	}
+	for _, n := range r.pairs {
+		if int(n) >= len(c.pairs) {
+			c.pairs = append(c.pairs, make([]int32, int(n)+1-len(c.pairs))...)
+		}
+		c.pairs[n] += delta
+	}
+	if r.bucket >= 0 {
+		if c.prices == nil {
+			c.prices = make([]int32, len(domain.PriceRanges))
+		}
+		c.prices[r.bucket] += delta
+	}
+}
+
 // collector takes every match of a query: it counts them, counts the facets over all of them
-// and keeps the first skip+limit in sort order (a bounded heap, worst on top), so no query
-// sorts or materialises its whole match set.
+// (unless every document matches: then the columns' running counts are the answer) and keeps
+// the first skip+limit in sort order (a bounded heap, worst on top), so no query sorts or
+// materialises its whole match set.
 type collector struct {
 	rows   []row
 	filter filter
@@ -70,9 +104,9 @@ type collector struct {
 	keep   int
 	heap   []hit
 	total  int
-	chans  []int32
-	pairs  []int32
-	prices []int
+	// every: the query has neither text nor filters.
+	every bool
+	counts
 }
 
 // newCollector needs c.mu held until the collector is done.
@@ -81,12 +115,16 @@ func (c *columns) newCollector(q domain.Query) *collector {
 	if q.Limit > 0 {
 		keep = max(q.Skip, 0) + q.Limit
 	}
-	return &collector{
+	k := &collector{
 		rows: c.rows, filter: c.compileFilter(q), before: c.order(q.EffectiveSort()), keep: keep,
-		heap:  make([]hit, 0, min(keep, 1024)),
-		chans: make([]int32, len(c.chans.text)), pairs: make([]int32, len(c.pairs.text)),
-		prices: make([]int, len(domain.PriceRanges)),
+		heap: make([]hit, 0, min(keep, 1024)),
 	}
+	k.every = !k.filter.any && strings.TrimSpace(q.Text) == ""
+	if !k.every {
+		k.chans, k.pairs = make([]int32, len(c.chans.text)), make([]int32, len(c.pairs.text))
+		k.prices = make([]int32, len(domain.PriceRanges))
+	}
+	return k
 }
 
 // offer considers row slot, matched by the full text with score (or by no text).
@@ -96,15 +134,15 @@ func (k *collector) offer(slot int32, score float64) {
 		return
 	}
 	k.total++
-	for _, n := range r.chans {
-		k.chans[n]++
-	}
-	for _, n := range r.pairs {
-		k.pairs[n]++
-	}
-	for i, pr := range domain.PriceRanges {
-		if pr.Contains(r.price) {
-			k.prices[i]++
+	if !k.every {
+		for _, n := range r.chans {
+			k.chans[n]++
+		}
+		for _, n := range r.pairs {
+			k.pairs[n]++
+		}
+		if r.bucket >= 0 {
+			k.prices[r.bucket]++
 		}
 	}
 	h := hit{slot: slot, score: score}
@@ -168,14 +206,19 @@ func (k *collector) page(skip int) []hit {
 // facets turns the counts into the store's facets, as bleve's terms and numeric range facets
 // did: the top values by count (then value), grouped and trimmed the same way.
 func (k *collector) facets(c *columns) domain.Facets {
+	n := &k.counts
+	if k.every {
+		n = &c.all
+	}
 	f := domain.Facets{
 		PriceRanges:     []domain.RangeCount{},
-		Channels:        topTerms(k.chans, c.chans.text, domain.FacetSize),
-		Characteristics: domain.GroupCharacteristicFacets(topTerms(k.pairs, c.pairs.text, pairFacetSize)),
+		Channels:        topTerms(n.chans, c.chans.text, domain.FacetSize),
+		Characteristics: domain.GroupCharacteristicFacets(topTerms(n.pairs, c.pairs.text, pairFacetSize)),
 	}
 	for i, r := range domain.PriceRanges {
-		if n := k.prices[i]; n > 0 {
-			f.PriceRanges = append(f.PriceRanges, domain.RangeCount{Key: r.Key, From: r.From, To: r.To, Count: n})
+		if i < len(n.prices) && n.prices[i] > 0 {
+			count := n.prices[i]
+			f.PriceRanges = append(f.PriceRanges, domain.RangeCount{Key: r.Key, From: r.From, To: r.To, Count: int(count)})
 		}
 	}
 	return f

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/numeric"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
@@ -27,6 +28,13 @@ type columns struct {
 	free  []int32 // rows of removed documents, reused first
 	chans dict
 	pairs dict
+	// all counts the facets over every document, kept up to date by put and remove, so a
+	// query without text or filters (browsing) counts nothing.
+	all counts
+	// text holds the postings of the full-text fields (see text.go), analysed by analyzer.
+	text     [3]postings
+	analyzer analysis.Analyzer
+	gen      uint32
 }
 
 // row is one document's values. Term lists hold dictionary numbers, each at most once.
@@ -39,11 +47,17 @@ type row struct {
 	// bleve compares when it filters and sorts numbers.
 	price    float64
 	priceKey int64
+	// bucket is the index of the price facet range holding price (the ranges do not overlap),
+	// -1 for none.
+	bucket int8
 	// published is the publication time in Unix nanoseconds (bleve's date form), if hasPub.
 	published int64
 	hasPub    bool
 	chans     []uint32
 	pairs     []uint32
+	// gen tells this row's postings from those of an earlier document in the same row.
+	gen   uint32
+	terms [3][]uint32
 }
 
 // dict numbers the distinct terms of one field (channels, characteristic pairs). Numbers are
@@ -66,12 +80,29 @@ func (d *dict) number(term string) uint32 {
 	return n
 }
 
-func newColumns() *columns { return &columns{slots: map[string]int32{}} }
+func newColumns(a analysis.Analyzer) *columns {
+	return &columns{slots: map[string]int32{}, analyzer: a}
+}
+
+// analyse prepares docs' full text for put, outside the lock.
+func (c *columns) analyse(docs []domain.Document) []analysed {
+	out := make([]analysed, len(docs))
+	for i, d := range docs {
+		out[i] = analyse(c.analyzer, [3]string{d.Name, d.Description, d.CharacteristicText()})
+	}
+	return out
+}
 
 // toRow computes a document's values as toFields indexes them.
 func (c *columns) toRow(d domain.Document) row {
 	price := d.PriceFrom()
-	r := row{id: d.ID, live: true, name: strings.ToLower(d.Name), price: price, priceKey: numeric.Float64ToInt64(price)}
+	r := row{id: d.ID, live: true, name: strings.ToLower(d.Name), price: price, priceKey: numeric.Float64ToInt64(price), bucket: -1}
+	for i, pr := range domain.PriceRanges {
+		if pr.Contains(price) {
+			r.bucket = int8(i)
+			break
+		}
+	}
 	if d.PublishedAt != nil {
 		r.published, r.hasPub = d.PublishedAt.UnixNano(), true
 	}
@@ -93,25 +124,33 @@ func appendOnce(s []uint32, n uint32) []uint32 {
 	return append(s, n)
 }
 
-// put adds or replaces the rows of docs (a later document with the same id wins).
-func (c *columns) put(docs []domain.Document) {
+// put adds or replaces the rows of docs (a later document with the same id wins); text is
+// c.analyse(docs).
+func (c *columns) put(docs []domain.Document, text []analysed) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	for _, d := range docs {
+	for i, d := range docs {
 		r := c.toRow(d)
-		if s, ok := c.slots[d.ID]; ok {
-			c.rows[s] = r
-			continue
+		c.gen++
+		r.gen = c.gen
+		s, ok := c.slots[d.ID]
+		switch {
+		case ok:
+			old := c.rows[s]
+			c.all.add(&old, -1)
+			c.rows[s] = row{}
+			c.unlink(old.terms)
+		case len(c.free) > 0:
+			s = c.free[len(c.free)-1]
+			c.free = c.free[:len(c.free)-1]
+		default:
+			s = int32(len(c.rows))
+			c.rows = append(c.rows, row{})
 		}
-		if n := len(c.free); n > 0 {
-			s := c.free[n-1]
-			c.free = c.free[:n-1]
-			c.rows[s] = r
-			c.slots[d.ID] = s
-			continue
-		}
-		c.slots[d.ID] = int32(len(c.rows))
-		c.rows = append(c.rows, r)
+		c.slots[d.ID] = s
+		c.rows[s] = r
+		c.all.add(&r, 1)
+		c.link(s, r.gen, text[i])
 	}
 }
 
@@ -125,7 +164,10 @@ func (c *columns) remove(ids []string) {
 			continue
 		}
 		delete(c.slots, id)
+		old := c.rows[s]
+		c.all.add(&old, -1)
 		c.rows[s] = row{}
+		c.unlink(old.terms)
 		c.free = append(c.free, s)
 	}
 }
@@ -145,7 +187,11 @@ func loadColumns(idx bleve.Index) (*columns, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list indexed documents: %w", err)
 	}
-	c := newColumns()
+	a, err := textAnalyzer(idx)
+	if err != nil {
+		return nil, err
+	}
+	c := newColumns(a)
 	const chunk = 1000
 	for i := 0; i < len(all); i += chunk {
 		ids := make([]string, 0, chunk)
@@ -156,7 +202,17 @@ func loadColumns(idx bleve.Index) (*columns, error) {
 		if err != nil {
 			return nil, fmt.Errorf("load indexed documents: %w", err)
 		}
-		c.put(docs)
+		c.put(docs, c.analyse(docs))
 	}
 	return c, nil
+}
+
+// textAnalyzer is the analyzer of the index's full-text fields (all three share it).
+func textAnalyzer(idx bleve.Index) (analysis.Analyzer, error) {
+	m := idx.Mapping()
+	a := m.AnalyzerNamed(m.AnalyzerNameForPath(fName))
+	if a == nil {
+		return nil, fmt.Errorf("search index has no analyzer for %s", fName)
+	}
+	return a, nil
 }

@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/blevesearch/bleve/v2/analysis/lang/en"
+
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 )
 
@@ -33,23 +35,30 @@ func sameAsBleve(t *testing.T, x *Index, r *rand.Rand, n int) {
 }
 
 func TestRowsHoldEachTermOnceAndReuseFreedSlots(t *testing.T) {
-	c := newColumns()
+	c := newColumns(indexMapping().AnalyzerNamed(en.AnalyzerName))
+	put := func(docs ...domain.Document) { c.put(docs, c.analyse(docs)) }
 	d := domain.Document{ID: "a", Name: "Fiber MAX", SalesChannels: []string{"online", "online", "retail"},
 		Pricing: []domain.DocPrice{{Value: 30}, {Value: 20}}}
-	c.put([]domain.Document{d})
+	put(d)
 	r := c.rows[c.slots["a"]]
 	if len(r.chans) != 2 || r.name != "fiber max" || r.price != 20 || r.hasPub {
 		t.Fatalf("row = %+v", r)
 	}
+	if online := c.chans.num["online"]; c.all.chans[online] != 1 || c.all.prices[0] != 1 {
+		t.Fatalf("running counts = %+v, want online and 0-25 once", c.all)
+	}
 	c.remove([]string{"a", "unknown"})
+	if online := c.chans.num["online"]; c.all.chans[online] != 0 || c.all.prices[0] != 0 {
+		t.Fatalf("running counts after removal = %+v", c.all)
+	}
 	if c.size() != 0 || c.rows[0].live {
 		t.Fatalf("after removal: %d documents, row %+v", c.size(), c.rows[0])
 	}
-	c.put([]domain.Document{{ID: "b"}, {ID: "c"}})
+	put(domain.Document{ID: "b"}, domain.Document{ID: "c"})
 	if len(c.rows) != 2 || c.slots["b"] != 0 || c.size() != 2 {
 		t.Fatalf("slots = %v over %d rows, want b in the freed row 0", c.slots, len(c.rows))
 	}
-	c.put([]domain.Document{{ID: "b", Name: "new"}, {ID: "b", Name: "newer"}})
+	put(domain.Document{ID: "b", Name: "new"}, domain.Document{ID: "b", Name: "newer"})
 	if c.size() != 2 || c.rows[c.slots["b"]].name != "newer" {
 		t.Fatalf("replacing b: %d documents, row %+v", c.size(), c.rows[c.slots["b"]])
 	}
@@ -134,4 +143,31 @@ func TestConcurrentWritesAndSearchesEndConsistent(t *testing.T) {
 		t.Fatal(err)
 	}
 	sameAsBleve(t, x, rand.New(rand.NewPCG(3, 3)), 150)
+}
+
+func TestRewrittenDocumentsLeaveNoPostingsBehind(t *testing.T) {
+	ctx := context.Background()
+	x, err := Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	r := rand.New(rand.NewPCG(8, 8))
+	for i := range 200 {
+		d := randomDocument(r, i)
+		d.ID, d.Name = fmt.Sprintf("doc-%d", i%3), "fiber "+d.Name
+		if err := x.Index(ctx, d); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := &x.cols.text[0]
+	n := p.terms.num["fiber"]
+	if p.df[n] != 3 || len(p.lists[n]) > 3+2*32 {
+		t.Fatalf("fiber: docFreq %d, %d postings; want 3 and stale ones compacted", p.df[n], len(p.lists[n]))
+	}
+	res, err := x.Search(ctx, domain.Query{Text: "fiber", Limit: 10})
+	if err != nil || res.Total != 3 {
+		t.Fatalf("fiber: %d hits, %v", res.Total, err)
+	}
+	sameAsBleve(t, x, r, 100)
 }

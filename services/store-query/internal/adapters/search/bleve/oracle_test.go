@@ -76,6 +76,17 @@ func oracleSearch(ctx context.Context, idx bleve.Index, q domain.Query) (domain.
 	return out, nil
 }
 
+// textQuery is the full-text query the adapter used to run in bleve (text.go scores it).
+func textQuery(text string) query.Query {
+	match := func(field string, boost float64) query.Query {
+		m := bleve.NewMatchQuery(text)
+		m.SetField(field)
+		m.SetBoost(boost)
+		return m
+	}
+	return bleve.NewDisjunctionQuery(match(fName, boostName), match(fDescription, boostDescription), match(fCharText, boostCharText))
+}
+
 func oracleSort(s domain.Sort) []string {
 	switch s {
 	case domain.SortPriceAsc:

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 	index "github.com/blevesearch/bleve_index_api"
@@ -24,10 +25,10 @@ const (
 // pairFacetSize bounds the characteristic pair facet before it is grouped by name.
 const pairFacetSize = 500
 
-// Search implements app.Searcher. Bleve finds and scores the full-text matches; the columns
-// filter, count the facets of and order them (or every document, without text); bleve then
-// loads the stored source of the page's documents only. As in Elasticsearch, filters do not
-// change relevance.
+// Search implements app.Searcher. The columns match and score the full text (as bleve would,
+// see text.go), filter, count the facets and order the matches (or every document, without
+// text); bleve then loads the stored source of the page's documents only. As in
+// Elasticsearch, filters do not change relevance.
 func (x *Index) Search(ctx context.Context, q domain.Query) (domain.Result, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -35,24 +36,16 @@ func (x *Index) Search(ctx context.Context, q domain.Query) (domain.Result, erro
 		return domain.Result{}, ErrClosed
 	}
 	text := strings.TrimSpace(q.Text)
-	var matches []textHit
-	if text != "" {
-		var err error
-		if matches, err = allHits(ctx, x.idx, textQuery(text)); err != nil {
-			return domain.Result{}, err
-		}
-	}
 	cols := x.cols
+	var tokens analysis.TokenStream
+	if text != "" {
+		tokens = cols.analyzer.Analyze([]byte(text))
+	}
 	cols.mu.RLock()
 	defer cols.mu.RUnlock()
 	k := cols.newCollector(q)
 	if text != "" {
-		for _, m := range matches {
-			// A document bleve has and the columns not yet is being indexed right now.
-			if s, ok := cols.slots[m.id]; ok {
-				k.offer(s, m.score)
-			}
-		}
+		cols.matchText(tokens, k)
 	} else {
 		for s := range cols.rows {
 			k.offer(int32(s), 0)
@@ -76,9 +69,9 @@ type textHit struct {
 	score float64
 }
 
-// allHits returns every document matching q with its score. It replaces bleve's top-N
-// collection (which would sort and keep hits) with a handler that only records id and score:
-// no doc values are read.
+// allHits returns every document matching q with its score (Open lists the index with it).
+// It replaces bleve's top-N collection (which would sort and keep hits) with a handler that
+// only records id and score: no doc values are read.
 func allHits(ctx context.Context, idx bleve.Index, q query.Query) ([]textHit, error) {
 	var hits []textHit
 	collect := func(sc *search.SearchContext) (search.DocumentMatchHandler, bool, error) {
@@ -96,17 +89,6 @@ func allHits(ctx context.Context, idx bleve.Index, q query.Query) ([]textHit, er
 		return nil, fmt.Errorf("bleve search: %w", err)
 	}
 	return hits, nil
-}
-
-// textQuery matches text in the name (boosted), the description or the characteristics.
-func textQuery(text string) query.Query {
-	match := func(field string, boost float64) query.Query {
-		m := bleve.NewMatchQuery(text)
-		m.SetField(field)
-		m.SetBoost(boost)
-		return m
-	}
-	return bleve.NewDisjunctionQuery(match(fName, boostName), match(fDescription, boostDescription), match(fCharText, boostCharText))
 }
 
 // loadSources loads and decodes the stored documents of ids, in order.
