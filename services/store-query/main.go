@@ -103,11 +103,14 @@ func run(ctx context.Context, log *slog.Logger) error {
 			return fmt.Errorf("connect to rabbitmq: %w", err)
 		}
 		defer conn.Close()
+		// Every consumer goroutine waits in the batcher: a batch holds up to one event each.
+		batcher := app.NewBatcher(projector, cfg.Concurrency)
 		consumer := messaging.NewConsumer(conn, messaging.ConsumerConfig{
 			Group: amqp.Group, Bindings: amqp.Bindings(), Topology: messaging.Topology{Namespace: cfg.Namespace},
 			Prefetch: cfg.Prefetch, Concurrency: cfg.Concurrency, MaxAttempts: cfg.MaxAttempts,
 			Idempotency: store.Idempotency(),
-		}, amqp.Handler(projector, log), log)
+		}, amqp.Handler(batcher, log), log)
+		g.Go("projector-batches", batcher.Run)
 		g.Go("consumer", consumer.Run)
 		syncer := app.NewIndexSyncer(store, eng, 500, log)
 		g.Go("index-sync", func(ctx context.Context) error { return syncer.Run(ctx, cfg.IndexSyncInterval) })

@@ -94,51 +94,87 @@ func (p *Projector) ApplyOffering(ctx context.Context, o domain.Offering) error 
 		p.log.DebugContext(ctx, "stale offering event ignored", "offering_id", o.ID, "version", o.Version)
 		return nil
 	}
-	switch {
-	case o.Deleted || o.Status == domain.StatusRetired || o.Status == domain.StatusDraft:
+	switch actionFor(o) {
+	case docRemove:
 		return p.remove(ctx, o.ID)
-	case o.Status == domain.StatusPublished:
+	case docCreate:
 		return p.rebuild(ctx, o.ID, true)
 	default:
 		return p.rebuild(ctx, o.ID, false)
 	}
 }
 
-// rebuild re-builds document id from the replicas. create says whether a missing document is
-// created (true) or left missing (false: only pre-created or published documents follow their
-// sources).
+// docAction is what an event asks of one store document.
+type docAction int
+
+const (
+	// docFollow re-builds an existing document and leaves a missing one missing.
+	docFollow docAction = iota + 1
+	// docCreate re-builds the document, creating it when missing.
+	docCreate
+	// docRemove deletes the document from the store and the search index.
+	docRemove
+)
+
+// actionFor maps an offering's state to its document: PUBLISHED → built and visible;
+// PUBLISHING → a pre-created document follows; anything else (DRAFT after a failed publication,
+// RETIRED, deleted) → removed.
+func actionFor(o domain.Offering) docAction {
+	switch {
+	case o.Deleted || o.Status == domain.StatusRetired || o.Status == domain.StatusDraft:
+		return docRemove
+	case o.Status == domain.StatusPublished:
+		return docCreate
+	default:
+		return docFollow
+	}
+}
+
+// rebuild re-builds document id from the replicas and brings the search index in line. create
+// says whether a missing document is created (true) or left missing (false: only pre-created or
+// published documents follow their sources).
 func (p *Projector) rebuild(ctx context.Context, id string, create bool) error {
 	unlock := p.locks.Lock(id)
 	defer unlock()
+	d, written, err := p.rebuildLocked(ctx, id, create)
+	if err != nil || !written {
+		return err
+	}
+	p.syncIndex(ctx, d)
+	return nil
+}
+
+// rebuildLocked writes the re-built document (the caller holds its lock) and returns it with
+// its new revision; written is false when a missing document was left missing.
+func (p *Projector) rebuildLocked(ctx context.Context, id string, create bool) (d domain.Document, written bool, err error) {
 	for range maxConflictRetries {
 		current, err := p.docs.Get(ctx, id)
 		var expected int64
 		switch {
 		case errors.Is(err, domain.ErrNotFound):
 			if !create {
-				return nil
+				return domain.Document{}, false, nil
 			}
 		case err != nil:
-			return fmt.Errorf("load document %s: %w", id, err)
+			return domain.Document{}, false, fmt.Errorf("load document %s: %w", id, err)
 		default:
 			expected = current.Revision
 		}
 		d, err := p.build(ctx, id)
 		if err != nil {
-			return err
+			return domain.Document{}, false, err
 		}
 		err = p.docs.Put(ctx, d, expected)
 		if errors.Is(err, ErrRevisionConflict) {
 			continue
 		}
 		if err != nil {
-			return fmt.Errorf("write document %s: %w", id, err)
+			return domain.Document{}, false, fmt.Errorf("write document %s: %w", id, err)
 		}
 		d.Revision = expected + 1
-		p.syncIndex(ctx, d)
-		return nil
+		return d, true, nil
 	}
-	return fmt.Errorf("write document %s: %w after %d attempts", id, ErrRevisionConflict, maxConflictRetries)
+	return domain.Document{}, false, fmt.Errorf("write document %s: %w after %d attempts", id, ErrRevisionConflict, maxConflictRetries)
 }
 
 // build loads the offering replica and its sources and builds the document.
@@ -164,21 +200,42 @@ func (p *Projector) build(ctx context.Context, id string) (domain.Document, erro
 	return d, nil
 }
 
-// syncIndex brings the search index in line with a freshly written document. A failure leaves
-// the document flagged as pending; the IndexSyncer retries it.
-func (p *Projector) syncIndex(ctx context.Context, d domain.Document) {
-	var err error
-	if d.Visible {
-		err = p.index.Index(ctx, d)
-	} else {
-		err = p.index.Remove(ctx, d.ID)
+// syncIndex brings the search index in line with freshly written documents, in one write per
+// kind (index the visible, remove the hidden). A failure leaves the documents queued; the
+// IndexSyncer retries them.
+func (p *Projector) syncIndex(ctx context.Context, docs ...domain.Document) {
+	var visible []domain.Document
+	var hidden []string
+	for _, d := range docs {
+		if d.Visible {
+			visible = append(visible, d)
+		} else {
+			hidden = append(hidden, d.ID)
+		}
 	}
-	if err != nil {
-		p.log.WarnContext(ctx, "search index update deferred", "offering_id", d.ID, "error", err.Error())
-		return
+	settled := make([]domain.Document, 0, len(docs))
+	if len(visible) > 0 {
+		if err := p.index.Index(ctx, visible...); err != nil {
+			p.log.WarnContext(ctx, "search index update deferred", "documents", len(visible), "error", err.Error())
+		} else {
+			settled = append(settled, visible...)
+		}
 	}
-	if err := p.queue.MarkIndexed(ctx, d.ID, d.Revision); err != nil {
-		p.log.WarnContext(ctx, "mark document indexed", "offering_id", d.ID, "error", err.Error())
+	if len(hidden) > 0 {
+		if err := p.index.Remove(ctx, hidden...); err != nil {
+			p.log.WarnContext(ctx, "search index removal deferred", "documents", len(hidden), "error", err.Error())
+		} else {
+			for _, d := range docs {
+				if !d.Visible {
+					settled = append(settled, d)
+				}
+			}
+		}
+	}
+	for _, d := range settled {
+		if err := p.queue.MarkIndexed(ctx, d.ID, d.Revision); err != nil {
+			p.log.WarnContext(ctx, "mark document indexed", "offering_id", d.ID, "error", err.Error())
+		}
 	}
 }
 
@@ -187,6 +244,11 @@ func (p *Projector) syncIndex(ctx context.Context, d domain.Document) {
 func (p *Projector) remove(ctx context.Context, id string) error {
 	unlock := p.locks.Lock(id)
 	defer unlock()
+	return p.removeLocked(ctx, id)
+}
+
+// removeLocked is remove for a caller that holds the document's lock.
+func (p *Projector) removeLocked(ctx context.Context, id string) error {
 	if err := p.index.Remove(ctx, id); err != nil {
 		p.log.WarnContext(ctx, "search index removal deferred", "offering_id", id, "error", err.Error())
 		if err := p.queue.AddRemoval(ctx, id); err != nil {

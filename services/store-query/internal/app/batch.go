@@ -1,0 +1,219 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
+)
+
+// Batcher applies events in batches. Under load the consumer hands it many events at once;
+// the batch keeps only the newest version of each entity, re-builds every affected document
+// once and indexes the lot in one search engine write, instead of re-building a document per
+// event. A lone event is a batch of one, applied at once. Each caller gets the outcome of its
+// own event: a failing entity or document fails only the events that led to it.
+type Batcher struct {
+	p   *Projector
+	in  chan batchRequest
+	max int
+}
+
+type batchRequest struct {
+	ctx  context.Context
+	c    change
+	done chan error
+}
+
+// change is one decoded event.
+type change struct {
+	kind     domain.EntityKind
+	id       string
+	version  int64
+	deleted  bool
+	offering domain.Offering // for KindOffering
+	upsert   func(ctx context.Context) (Outcome, error)
+}
+
+func (c change) key() string { return string(c.kind) + "/" + c.id }
+
+// NewBatcher wires a batcher that applies at most max events per batch.
+func NewBatcher(p *Projector, max int) *Batcher {
+	if max <= 0 {
+		max = 64
+	}
+	return &Batcher{p: p, in: make(chan batchRequest), max: max}
+}
+
+// Run applies batches until ctx is done. The batch takes every event already waiting when the
+// previous one finishes, so its size follows the load.
+func (b *Batcher) Run(ctx context.Context) error {
+	for {
+		var first batchRequest
+		select {
+		case <-ctx.Done():
+			return nil
+		case first = <-b.in:
+		}
+		batch := []batchRequest{first}
+	fill:
+		for len(batch) < b.max {
+			select {
+			case r := <-b.in:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		changes := make([]change, len(batch))
+		for i, r := range batch {
+			changes[i] = r.c
+		}
+		// The first event's context carries its trace, so a lone event's store work stays
+		// in its own trace.
+		errs := b.p.applyBatch(first.ctx, changes)
+		for i, r := range batch {
+			r.done <- errs[i]
+		}
+	}
+}
+
+func (b *Batcher) submit(ctx context.Context, c change) error {
+	r := batchRequest{ctx: ctx, c: c, done: make(chan error, 1)}
+	select {
+	case b.in <- r:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err() // the event is redelivered; applying it twice is harmless
+	}
+}
+
+// ApplyCharacteristic queues a characteristic change and waits for its batch.
+func (b *Batcher) ApplyCharacteristic(ctx context.Context, c domain.Characteristic) error {
+	return b.submit(ctx, change{kind: domain.KindCharacteristic, id: c.ID, version: c.Version, deleted: c.Deleted,
+		upsert: func(ctx context.Context) (Outcome, error) { return b.p.replicas.UpsertCharacteristic(ctx, c) }})
+}
+
+// ApplySpecification queues a specification change and waits for its batch.
+func (b *Batcher) ApplySpecification(ctx context.Context, s domain.Specification) error {
+	return b.submit(ctx, change{kind: domain.KindSpecification, id: s.ID, version: s.Version, deleted: s.Deleted,
+		upsert: func(ctx context.Context) (Outcome, error) { return b.p.replicas.UpsertSpecification(ctx, s) }})
+}
+
+// ApplyPrice queues a price change and waits for its batch.
+func (b *Batcher) ApplyPrice(ctx context.Context, pr domain.Price) error {
+	return b.submit(ctx, change{kind: domain.KindPrice, id: pr.ID, version: pr.Version, deleted: pr.Deleted,
+		upsert: func(ctx context.Context) (Outcome, error) { return b.p.replicas.UpsertPrice(ctx, pr) }})
+}
+
+// ApplyOffering queues an offering change and waits for its batch.
+func (b *Batcher) ApplyOffering(ctx context.Context, o domain.Offering) error {
+	return b.submit(ctx, change{kind: domain.KindOffering, id: o.ID, version: o.Version, deleted: o.Deleted, offering: o,
+		upsert: func(ctx context.Context) (Outcome, error) { return b.p.replicas.UpsertOffering(ctx, o) }})
+}
+
+// applyBatch applies changes and returns each one's error. Only the newest version of each
+// entity is written: the older ones would be stale after it anyway.
+func (p *Projector) applyBatch(ctx context.Context, changes []change) []error {
+	newest := map[string]int{}
+	var order []string
+	for i, c := range changes {
+		j, seen := newest[c.key()]
+		if !seen {
+			order = append(order, c.key())
+		}
+		if !seen || c.version > changes[j].version {
+			newest[c.key()] = i
+		}
+	}
+	failed := map[string]error{}      // entity key → error
+	actions := map[string]docAction{} // document id → what to do
+	causes := map[string][]string{}   // document id → entity keys that led to it
+	for _, k := range order {
+		c := changes[newest[k]]
+		out, err := c.upsert(ctx)
+		if err != nil {
+			failed[k] = fmt.Errorf("store %s %s v%d: %w", c.kind, c.id, c.version, err)
+			continue
+		}
+		if out == Stale {
+			continue
+		}
+		if c.kind == domain.KindOffering {
+			actions[c.id] = actionFor(c.offering) // the offering's own state decides over its sources'
+			causes[c.id] = append(causes[c.id], k)
+			continue
+		}
+		if c.deleted {
+			continue // the write services refuse to delete what an offering uses
+		}
+		ids, err := p.docs.IDsUsing(ctx, c.kind, c.id)
+		if err != nil {
+			failed[k] = fmt.Errorf("find documents using %s %s: %w", c.kind, c.id, err)
+			continue
+		}
+		for _, id := range ids {
+			if _, set := actions[id]; !set {
+				actions[id] = docFollow
+			}
+			causes[id] = append(causes[id], k)
+		}
+	}
+	for id, err := range p.applyDocs(ctx, actions) {
+		for _, k := range causes[id] {
+			failed[k] = errors.Join(failed[k], err)
+		}
+	}
+	errs := make([]error, len(changes))
+	for i, c := range changes {
+		errs[i] = failed[c.key()]
+	}
+	return errs
+}
+
+// applyDocs carries out the document actions under the documents' locks (taken in id order,
+// so concurrent saga steps cannot deadlock with it) and writes the re-built documents to the
+// search index in one call. It returns the errors per document id.
+func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction) map[string]error {
+	ids := make([]string, 0, len(actions))
+	for id := range actions {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	unlocks := make([]func(), 0, len(ids))
+	for _, id := range ids {
+		unlocks = append(unlocks, p.locks.Lock(id))
+	}
+	defer func() {
+		for _, unlock := range unlocks {
+			unlock()
+		}
+	}()
+	failed := map[string]error{}
+	var written []domain.Document
+	for _, id := range ids {
+		var err error
+		switch actions[id] {
+		case docRemove:
+			err = p.removeLocked(ctx, id)
+		default:
+			var d domain.Document
+			var ok bool
+			d, ok, err = p.rebuildLocked(ctx, id, actions[id] == docCreate)
+			if ok {
+				written = append(written, d)
+			}
+		}
+		if err != nil {
+			failed[id] = err
+		}
+	}
+	p.syncIndex(ctx, written...)
+	return failed
+}
