@@ -20,8 +20,9 @@ type RelayConfig struct {
 	// BatchSize is the most rows claimed and published per transaction (default 500, max 4096).
 	BatchSize int
 	// Pipeline is how many batches may be in flight at once (default 2, max 8): while one
-	// batch waits for its confirms the next is claimed and sent. Each in-flight batch holds a
-	// pool connection in an open transaction. 1 = strictly one batch at a time.
+	// batch waits for its confirms the next is claimed and sent. Each in-flight batch holds one
+	// of the relay's own Pipeline connections in an open transaction (see Relay.Run).
+	// 1 = strictly one batch at a time.
 	Pipeline int
 	// PollInterval is the fallback poll when no notification arrives (default 1 s): a missed
 	// NOTIFY only delays events by at most this much.
@@ -81,10 +82,12 @@ func (c RelayConfig) withDefaults() RelayConfig {
 // Relay moves committed outbox rows to RabbitMQ. Several relays (replicas) may run on one table:
 // each claims its own rows with FOR UPDATE SKIP LOCKED.
 type Relay struct {
-	pool *pgxpool.Pool
-	pub  *messaging.Publisher
-	cfg  RelayConfig
-	log  *slog.Logger
+	pool *pgxpool.Pool // the service's pool: pruning and the pending gauges
+	// claims holds the connections of claim transactions while Run runs (see openClaimPool).
+	claims *pgxpool.Pool
+	pub    *messaging.Publisher
+	cfg    RelayConfig
+	log    *slog.Logger
 }
 
 // NewRelay returns a relay publishing pool's outbox rows through conn.
@@ -99,8 +102,19 @@ func NewRelay(pool *pgxpool.Pool, conn *messaging.Connection, cfg RelayConfig, l
 // Run relays until ctx is done, then returns nil. Database and broker failures are retried with
 // capped exponential backoff; Run itself does not give up. Batches in flight when ctx ends get a
 // short grace period for their confirms, so a clean stop republishes little.
+//
+// Besides the listener's connection, Run opens up to Pipeline connections of its own for the
+// claim transactions (same settings as the pool given to NewRelay), so relaying never queues
+// behind the service's own queries for a pool connection, nor takes connections from them.
+// They are closed when Run returns.
 func (r *Relay) Run(ctx context.Context) error {
 	defer r.pub.Close()
+	claims, err := r.openClaimPool(ctx)
+	if err != nil {
+		return err
+	}
+	r.claims = claims
+	defer claims.Close()
 	wake := make(chan struct{}, 1)
 	var wg sync.WaitGroup
 	defer wg.Wait()
@@ -180,6 +194,28 @@ func (r *Relay) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// openClaimPool opens the relay's own pool for claim transactions: Pipeline connections
+// configured like the service's pool, with synchronous_commit off. The relay's transactions
+// only record that rows were published (or why not); should the server crash before such a
+// commit reaches disk, those rows are simply published again — the at-least-once delivery that
+// consumers already absorb with their processed-event ids. The producers' transactions, which
+// create the events, keep the server's durability. Not waiting for that flush takes a disk
+// write off every batch's critical path.
+func (r *Relay) openClaimPool(ctx context.Context) (*pgxpool.Pool, error) {
+	cfg := r.pool.Config()
+	cfg.MaxConns = int32(r.cfg.Pipeline)
+	cfg.MinConns = 1
+	if cfg.ConnConfig.RuntimeParams == nil {
+		cfg.ConnConfig.RuntimeParams = map[string]string{}
+	}
+	cfg.ConnConfig.RuntimeParams["synchronous_commit"] = "off"
+	p, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		return nil, fmt.Errorf("outbox relay pool: %w", err)
+	}
+	return p, nil
 }
 
 // drainResults consumes finished batches' outcomes without blocking; it returns the first

@@ -64,7 +64,7 @@ type batch struct {
 // It returns nil (and no error) when nothing is due.
 func (r *Relay) claimAndSend(ctx context.Context) (*batch, error) {
 	started := time.Now()
-	tx, err := r.pool.Begin(ctx)
+	tx, err := r.claims.Begin(ctx)
 	if err != nil {
 		return nil, batchErr("begin", err)
 	}
