@@ -25,6 +25,11 @@ type columns struct {
 	mu    sync.RWMutex
 	slots map[string]int32 // document id → row
 	rows  []row
+	// gens and terms run beside rows: each row's generation (0 when free), which tells its
+	// postings from those of an earlier document in the same row, and its postings' terms.
+	// Apart from rows, so the scan of postings reads 4 bytes a row.
+	gens  []uint32
+	terms [][3][]uint32
 	free  []int32 // rows of removed documents, reused first
 	chans dict
 	pairs dict
@@ -43,9 +48,8 @@ type row struct {
 	live bool
 	// name is the lower-cased name, the name sort key (as the name_sort field).
 	name string
-	// price is domain.Document.PriceFrom; priceKey its order-preserving integer form, the one
+	// priceKey is domain.Document.PriceFrom in its order-preserving integer form, the one
 	// bleve compares when it filters and sorts numbers.
-	price    float64
 	priceKey int64
 	// bucket is the index of the price facet range holding price (the ranges do not overlap),
 	// -1 for none.
@@ -55,9 +59,6 @@ type row struct {
 	hasPub    bool
 	chans     []uint32
 	pairs     []uint32
-	// gen tells this row's postings from those of an earlier document in the same row.
-	gen   uint32
-	terms [3][]uint32
 }
 
 // dict numbers the distinct terms of one field (channels, characteristic pairs). Numbers are
@@ -96,7 +97,7 @@ func (c *columns) analyse(docs []domain.Document) []analysed {
 // toRow computes a document's values as toFields indexes them.
 func (c *columns) toRow(d domain.Document) row {
 	price := d.PriceFrom()
-	r := row{id: d.ID, live: true, name: strings.ToLower(d.Name), price: price, priceKey: numeric.Float64ToInt64(price), bucket: -1}
+	r := row{id: d.ID, live: true, name: strings.ToLower(d.Name), priceKey: numeric.Float64ToInt64(price), bucket: -1}
 	for i, pr := range domain.PriceRanges {
 		if pr.Contains(price) {
 			r.bucket = int8(i)
@@ -131,26 +132,22 @@ func (c *columns) put(docs []domain.Document, text []analysed) {
 	defer c.mu.Unlock()
 	for i, d := range docs {
 		r := c.toRow(d)
-		c.gen++
-		r.gen = c.gen
 		s, ok := c.slots[d.ID]
 		switch {
 		case ok:
-			old := c.rows[s]
-			c.all.add(&old, -1)
-			c.rows[s] = row{}
-			c.unlink(old.terms)
+			c.clear(s)
 		case len(c.free) > 0:
 			s = c.free[len(c.free)-1]
 			c.free = c.free[:len(c.free)-1]
 		default:
 			s = int32(len(c.rows))
-			c.rows = append(c.rows, row{})
+			c.rows, c.gens, c.terms = append(c.rows, row{}), append(c.gens, 0), append(c.terms, [3][]uint32{})
 		}
+		c.gen++
 		c.slots[d.ID] = s
-		c.rows[s] = r
+		c.rows[s], c.gens[s] = r, c.gen
 		c.all.add(&r, 1)
-		c.link(s, r.gen, text[i])
+		c.link(s, c.gen, text[i])
 	}
 }
 
@@ -164,12 +161,17 @@ func (c *columns) remove(ids []string) {
 			continue
 		}
 		delete(c.slots, id)
-		old := c.rows[s]
-		c.all.add(&old, -1)
-		c.rows[s] = row{}
-		c.unlink(old.terms)
+		c.clear(s)
 		c.free = append(c.free, s)
 	}
+}
+
+// clear empties row s, taking back its counts and retiring its postings.
+func (c *columns) clear(s int32) {
+	old, terms := c.rows[s], c.terms[s]
+	c.all.add(&old, -1)
+	c.rows[s], c.gens[s], c.terms[s] = row{}, 0, [3][]uint32{}
+	c.unlink(terms)
 }
 
 // size is the number of documents held.

@@ -41,7 +41,7 @@ func TestRowsHoldEachTermOnceAndReuseFreedSlots(t *testing.T) {
 		Pricing: []domain.DocPrice{{Value: 30}, {Value: 20}}}
 	put(d)
 	r := c.rows[c.slots["a"]]
-	if len(r.chans) != 2 || r.name != "fiber max" || r.price != 20 || r.hasPub {
+	if len(r.chans) != 2 || r.name != "fiber max" || r.bucket != 0 || r.hasPub {
 		t.Fatalf("row = %+v", r)
 	}
 	if online := c.chans.num["online"]; c.all.chans[online] != 1 || c.all.prices[0] != 1 {

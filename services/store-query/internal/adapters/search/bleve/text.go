@@ -58,7 +58,7 @@ func analyse(a analysis.Analyzer, texts [3]string) analysed {
 
 // link adds the postings of row slot (generation gen); needs c.mu held.
 func (c *columns) link(slot int32, gen uint32, text analysed) {
-	r := &c.rows[slot]
+	terms := &c.terms[slot]
 	for f := range textFields {
 		p := &c.text[f]
 		for term, freq := range text[f].freqs {
@@ -68,12 +68,12 @@ func (c *columns) link(slot int32, gen uint32, text analysed) {
 			}
 			p.lists[n] = append(p.lists[n], posting{slot: slot, gen: gen, freq: freq, flen: uint32(text[f].length)})
 			p.df[n]++
-			r.terms[f] = append(r.terms[f], n)
+			terms[f] = append(terms[f], n)
 		}
 	}
 }
 
-// unlink retires row slot's postings (the row must already be dead or replaced); needs c.mu.
+// unlink retires the postings of terms (their row must already be cleared); needs c.mu.
 func (c *columns) unlink(terms [3][]uint32) {
 	for f := range textFields {
 		p := &c.text[f]
@@ -90,7 +90,7 @@ func (c *columns) unlink(terms [3][]uint32) {
 func (c *columns) compact(p *postings, n uint32) {
 	kept := p.lists[n][:0]
 	for _, ps := range p.lists[n] {
-		if r := &c.rows[ps.slot]; r.live && r.gen == ps.gen {
+		if c.gens[ps.slot] == ps.gen {
 			kept = append(kept, ps)
 		}
 	}
@@ -147,7 +147,7 @@ func (c *columns) matchText(tokens analysis.TokenStream, k *collector) {
 		for _, t := range terms[f] {
 			queryWeight := tf.boost * t.idf * queryNorm
 			for _, p := range t.list {
-				if r := &c.rows[p.slot]; !r.live || r.gen != p.gen {
+				if c.gens[p.slot] != p.gen {
 					continue
 				}
 				score := math.Sqrt(float64(p.freq)) * float64(float32(1.0/math.Sqrt(float64(p.flen)))) * t.idf
