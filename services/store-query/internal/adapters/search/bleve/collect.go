@@ -55,11 +55,11 @@ func (f *filter) match(r *row) bool {
 	if f.none || !r.live || f.hasMin && r.priceKey < f.minKey || f.hasMax && r.priceKey > f.maxKey {
 		return false
 	}
-	if f.hasChannel && !slices.Contains(r.chans, f.channel) {
+	if f.hasChannel && !has(r.chans, r.chanBits, f.channel) {
 		return false
 	}
 	for _, p := range f.pairs {
-		if !slices.Contains(r.pairs, p) {
+		if !has(r.pairs, r.pairBits, p) {
 			return false
 		}
 	}

@@ -3,6 +3,7 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 
@@ -59,6 +60,9 @@ type row struct {
 	hasPub    bool
 	chans     []uint32
 	pairs     []uint32
+	// chanBits and pairBits mark the terms numbered below 64, so most filters test a bit
+	// instead of walking the lists.
+	chanBits, pairBits uint64
 }
 
 // dict numbers the distinct terms of one field (channels, characteristic pairs). Numbers are
@@ -113,7 +117,26 @@ func (c *columns) toRow(d domain.Document) row {
 	for _, p := range d.CharacteristicPairs() {
 		r.pairs = appendOnce(r.pairs, c.pairs.number(domain.PairKey(p)))
 	}
+	r.chanBits, r.pairBits = bits(r.chans), bits(r.pairs)
 	return r
+}
+
+func bits(terms []uint32) uint64 {
+	var b uint64
+	for _, n := range terms {
+		if n < 64 {
+			b |= 1 << n
+		}
+	}
+	return b
+}
+
+// has reports whether a row with terms (bits their low numbers) holds term n.
+func has(terms []uint32, bits uint64, n uint32) bool {
+	if n < 64 {
+		return bits&(1<<n) != 0
+	}
+	return slices.Contains(terms, n)
 }
 
 func appendOnce(s []uint32, n uint32) []uint32 {

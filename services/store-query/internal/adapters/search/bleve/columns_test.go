@@ -171,3 +171,28 @@ func TestRewrittenDocumentsLeaveNoPostingsBehind(t *testing.T) {
 	}
 	sameAsBleve(t, x, r, 100)
 }
+
+func TestFiltersFindTermsNumberedPastTheBitmasks(t *testing.T) {
+	c := newColumns(indexMapping().AnalyzerNamed(en.AnalyzerName))
+	var many []string
+	for i := range 70 {
+		many = append(many, fmt.Sprintf("c%d", i))
+	}
+	docs := []domain.Document{{ID: "a", SalesChannels: many}, {ID: "b", SalesChannels: []string{"c69", "c3"}}, {ID: "c", SalesChannels: []string{"c68"}}}
+	c.put(docs, c.analyse(docs))
+	for _, tc := range []struct {
+		channel string
+		want    int
+	}{{"c69", 2}, {"c3", 2}, {"c68", 2}, {"c0", 1}, {"c70", 0}} {
+		f := c.compileFilter(domain.Query{Channel: tc.channel})
+		n := 0
+		for i := range c.rows {
+			if f.match(&c.rows[i]) {
+				n++
+			}
+		}
+		if n != tc.want {
+			t.Errorf("channel %s: %d matches, want %d", tc.channel, n, tc.want)
+		}
+	}
+}
