@@ -33,9 +33,8 @@ const (
 	propVersionUp = 1000 // injected versions start this far above the current one
 )
 
-// propPoll is how often the store documents are read (one _id lookup each);
-// BENCH_PROPAGATION_POLL overrides it. The reads load the very database the store writes to,
-// so the poll is not made finer than the lag resolution needs.
+// propPoll is how often the store is searched for the benchmark's documents (one request);
+// BENCH_PROPAGATION_POLL overrides it.
 var propPoll = pollInterval()
 
 func pollInterval() time.Duration {
@@ -83,7 +82,7 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 	total := int(propRate * propFor.Seconds())
 	sent := make([]time.Time, total)
 	var mu sync.Mutex
-	w := newPropWatcher(coll, offerings, prices, base)
+	w := newPropWatcher(func(ctx context.Context) ([]priceVersions, error) { return searchVersions(ctx, client, offerings) }, offerings, prices)
 	wctx, stopWatch := context.WithCancel(ctx)
 	watchDone := make(chan struct{})
 	go func() { defer close(watchDone); w.run(wctx) }()
@@ -139,8 +138,7 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 	sec := report.Section{Name: name, Title: title,
 		Method: fmt.Sprintf("%d prices, each used by %d published offerings (published through the saga). PriceUpdated events for them are published with confirms "+
 			"on the pricing exchange at %d/s for %s (20 batches a second; round-robin, so each price changes every %s), in the shape the pricing relay sends. "+
-			"Lag: from publishing an update to the moment every store document using that price carries its version (MongoDB polled every %s). "+
-			""+
+			"Lag: from publishing an update to the moment every store document using that price shows its new value to shoppers: one store search through the gateway, polled every %s, returns all the benchmark's documents (the injected value encodes the version). "+
 			"Going through the pricing API is impossible for this: a price used by a published offering is frozen (423) by design.",
 			propPrices, propPerPrice, propRate, propFor, time.Duration(float64(time.Second)*propPrices/propRate), propPoll),
 		Table: report.Table{Header: []string{"updates", "propagated", "p50 ms", "p90 ms", "p99 ms", "max ms", "failed batches"}},
@@ -196,7 +194,7 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 
 func priceEvent(id string, version int64) (messaging.Envelope, error) {
 	payload, err := json.Marshal(map[string]any{
-		"id": id, "name": "propagation price", "value": fmt.Sprintf("%d.00", 10+version%90), "unit": "month", "currency": "EUR",
+		"id": id, "name": "propagation price", "value": fmt.Sprintf("%d.00", version), // the watcher reads the version back from the value "unit": "month", "currency": "EUR",
 		"version": version, "locked": true,
 	})
 	if err != nil {
@@ -313,10 +311,45 @@ func readVersions(ctx context.Context, coll *mongo.Collection, ids []string) ([]
 	return out, nil
 }
 
+// searchVersions reads what shoppers see: one store search through the gateway returns every
+// benchmark offering ("prop …") with its prices, and each injected price's value is its version
+// (priceEvent). One request per poll keeps the observer's own load off the store's database.
+func searchVersions(ctx context.Context, c *platform.Client, offerings []string) ([]priceVersions, error) {
+	var res struct {
+		Items []struct {
+			ID      string `json:"id"`
+			Pricing []struct {
+				ID    string  `json:"id"`
+				Value float64 `json:"value"`
+			} `json:"pricing"`
+		} `json:"items"`
+	}
+	if err := c.Do(ctx, "GET", "/api/v1/store/search?q=prop&limit=1000", nil, &res, 200); err != nil {
+		return nil, err
+	}
+	want := make(map[string]bool, len(offerings))
+	for _, id := range offerings {
+		want[id] = true
+	}
+	var out []priceVersions
+	for _, it := range res.Items {
+		if !want[it.ID] {
+			continue
+		}
+		d := priceVersions{ID: it.ID, Visible: true}
+		d.Versions.Prices = map[string]int64{}
+		for _, p := range it.Pricing {
+			d.Versions.Prices[p.ID] = int64(p.Value)
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
 // propWatcher polls the documents and records, for each update, when every document using
 // its price first carried a version at least as new.
 type propWatcher struct {
-	coll      *mongo.Collection
+	read      func(context.Context) ([]priceVersions, error)
 	offerings []string
 	prices    []string
 	mu        sync.Mutex
@@ -324,8 +357,8 @@ type propWatcher struct {
 	seen      map[int]time.Time
 }
 
-func newPropWatcher(coll *mongo.Collection, offerings, prices []string, _ map[string]int64) *propWatcher {
-	w := &propWatcher{coll: coll, offerings: offerings, prices: prices, seen: map[int]time.Time{}}
+func newPropWatcher(read func(context.Context) ([]priceVersions, error), offerings, prices []string) *propWatcher {
+	w := &propWatcher{read: read, offerings: offerings, prices: prices, seen: map[int]time.Time{}}
 	w.pending = make([]map[int64][]int, len(prices))
 	for i := range w.pending {
 		w.pending[i] = map[int64][]int{}
@@ -358,7 +391,7 @@ func (w *propWatcher) run(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		docs, err := readVersions(ctx, w.coll, w.offerings)
+		docs, err := w.read(ctx)
 		if err != nil || len(docs) != len(w.offerings) {
 			continue
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
@@ -197,6 +198,9 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 	}()
 	failed := map[string]error{}
 	var written []domain.Document
+	// The replicas were all written before the documents are re-built, so within this batch a
+	// specification, characteristic or price read once is read for every document using it.
+	sources := newSourceCache(p.replicas)
 	for _, id := range ids {
 		var err error
 		switch actions[id] {
@@ -205,7 +209,7 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 		default:
 			var d domain.Document
 			var ok bool
-			d, ok, err = p.rebuildLocked(ctx, id, actions[id] == docCreate)
+			d, ok, err = p.rebuildLocked(ctx, id, actions[id] == docCreate, sources)
 			if ok {
 				written = append(written, d)
 			}
@@ -216,4 +220,51 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 	}
 	p.syncIndex(ctx, written...)
 	return failed
+}
+
+// sourceCache remembers the sources it loaded; it lives for one batch.
+type sourceCache struct {
+	r             sourceReader
+	got           domain.Sources
+	specs, prices map[string]bool // asked for already (found or not)
+}
+
+func newSourceCache(r sourceReader) *sourceCache {
+	return &sourceCache{r: r, got: domain.Sources{
+		Specifications: map[string]domain.Specification{}, Characteristics: map[string]domain.Characteristic{},
+		Prices: map[string]domain.Price{},
+	}, specs: map[string]bool{}, prices: map[string]bool{}}
+}
+
+// Sources loads only what no earlier call asked for; the answer holds every source loaded so
+// far (documents are built by id lookups, so the extra entries are harmless).
+func (c *sourceCache) Sources(ctx context.Context, specIDs, priceIDs []string) (domain.Sources, error) {
+	var specs, prices []string
+	for _, id := range specIDs {
+		if !c.specs[id] {
+			specs = append(specs, id)
+		}
+	}
+	for _, id := range priceIDs {
+		if !c.prices[id] {
+			prices = append(prices, id)
+		}
+	}
+	if len(specs) == 0 && len(prices) == 0 {
+		return c.got, nil
+	}
+	src, err := c.r.Sources(ctx, specs, prices)
+	if err != nil {
+		return domain.Sources{}, err
+	}
+	for _, id := range specs {
+		c.specs[id] = true
+	}
+	for _, id := range prices {
+		c.prices[id] = true
+	}
+	maps.Copy(c.got.Specifications, src.Specifications)
+	maps.Copy(c.got.Characteristics, src.Characteristics)
+	maps.Copy(c.got.Prices, src.Prices)
+	return c.got, nil
 }

@@ -136,7 +136,7 @@ func actionFor(o domain.Offering) docAction {
 func (p *Projector) rebuild(ctx context.Context, id string, create bool) error {
 	unlock := p.locks.Lock(id)
 	defer unlock()
-	d, written, err := p.rebuildLocked(ctx, id, create)
+	d, written, err := p.rebuildLocked(ctx, id, create, p.replicas)
 	if err != nil || !written {
 		return err
 	}
@@ -146,7 +146,7 @@ func (p *Projector) rebuild(ctx context.Context, id string, create bool) error {
 
 // rebuildLocked writes the re-built document (the caller holds its lock) and returns it with
 // its new revision; written is false when a missing document was left missing.
-func (p *Projector) rebuildLocked(ctx context.Context, id string, create bool) (d domain.Document, written bool, err error) {
+func (p *Projector) rebuildLocked(ctx context.Context, id string, create bool, sources sourceReader) (d domain.Document, written bool, err error) {
 	for range maxConflictRetries {
 		current, err := p.docs.Get(ctx, id)
 		var expected int64
@@ -160,7 +160,7 @@ func (p *Projector) rebuildLocked(ctx context.Context, id string, create bool) (
 		default:
 			expected = current.Revision
 		}
-		d, err := p.build(ctx, id)
+		d, err := p.build(ctx, id, sources)
 		if err != nil {
 			return domain.Document{}, false, err
 		}
@@ -177,8 +177,13 @@ func (p *Projector) rebuildLocked(ctx context.Context, id string, create bool) (
 	return domain.Document{}, false, fmt.Errorf("write document %s: %w after %d attempts", id, ErrRevisionConflict, maxConflictRetries)
 }
 
+// sourceReader loads a document's sources; a batch reads each shared one once (sourceCache).
+type sourceReader interface {
+	Sources(ctx context.Context, specIDs, priceIDs []string) (domain.Sources, error)
+}
+
 // build loads the offering replica and its sources and builds the document.
-func (p *Projector) build(ctx context.Context, id string) (domain.Document, error) {
+func (p *Projector) build(ctx context.Context, id string, sources sourceReader) (domain.Document, error) {
 	o, err := p.replicas.Offering(ctx, id)
 	if errors.Is(err, domain.ErrNotFound) {
 		return domain.Document{}, &domain.MissingReplicaError{Kind: domain.KindOffering, ID: id}
@@ -189,7 +194,7 @@ func (p *Projector) build(ctx context.Context, id string) (domain.Document, erro
 	if o.Deleted {
 		return domain.Document{}, &domain.MissingReplicaError{Kind: domain.KindOffering, ID: id}
 	}
-	src, err := p.replicas.Sources(ctx, o.SpecificationIDs, o.PricingIDs)
+	src, err := sources.Sources(ctx, o.SpecificationIDs, o.PricingIDs)
 	if err != nil {
 		return domain.Document{}, fmt.Errorf("load sources of offering %s: %w", id, err)
 	}

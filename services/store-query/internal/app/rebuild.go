@@ -94,7 +94,7 @@ func (r *Rebuilder) Run(ctx context.Context) (RebuildReport, error) {
 		if o.Status != domain.StatusPublished {
 			continue
 		}
-		d, err := r.projector.build(ctx, o.ID)
+		d, err := r.projector.build(ctx, o.ID, r.projector.replicas)
 		if err != nil {
 			r.log.WarnContext(ctx, "rebuild: offering skipped", "offering_id", o.ID, "error", err.Error())
 			continue
