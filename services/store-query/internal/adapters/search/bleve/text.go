@@ -24,9 +24,10 @@ var textFields = [3]struct {
 // posting is one document's occurrence of a term in a field. It is valid while its row is
 // live with the same generation; stale ones are skipped and compacted away.
 type posting struct {
-	slot       int32
-	gen        uint32
-	freq, flen uint32
+	slot int32
+	gen  uint32
+	// tfNorm is bleve's √freq × norm, the norm being 1/√(tokens in the field) as a float32.
+	tfNorm float64
 }
 
 // postings is the inverted index of one text field.
@@ -66,7 +67,8 @@ func (c *columns) link(slot int32, gen uint32, text analysed) {
 			if int(n) == len(p.lists) {
 				p.lists, p.df, p.stale = append(p.lists, nil), append(p.df, 0), append(p.stale, 0)
 			}
-			p.lists[n] = append(p.lists[n], posting{slot: slot, gen: gen, freq: freq, flen: uint32(text[f].length)})
+			norm := float64(float32(1.0 / math.Sqrt(float64(text[f].length))))
+			p.lists[n] = append(p.lists[n], posting{slot: slot, gen: gen, tfNorm: math.Sqrt(float64(freq)) * norm})
 			p.df[n]++
 			terms[f] = append(terms[f], n)
 		}
@@ -150,7 +152,7 @@ func (c *columns) matchText(tokens analysis.TokenStream, k *collector) {
 				if c.gens[p.slot] != p.gen {
 					continue
 				}
-				score := math.Sqrt(float64(p.freq)) * float64(float32(1.0/math.Sqrt(float64(p.flen)))) * t.idf
+				score := p.tfNorm * t.idf
 				if queryWeight != 1.0 {
 					score *= queryWeight
 				}
