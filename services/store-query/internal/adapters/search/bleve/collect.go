@@ -1,6 +1,7 @@
 package bleve
 
 import (
+	"math/bits"
 	"slices"
 	"strings"
 
@@ -135,12 +136,8 @@ func (k *collector) offer(slot int32, score float64) {
 	}
 	k.total++
 	if !k.every {
-		for _, n := range r.chans {
-			k.chans[n]++
-		}
-		for _, n := range r.pairs {
-			k.pairs[n]++
-		}
+		countTerms(k.chans, r.chanBits, r.chans, r.bigChans)
+		countTerms(k.pairs, r.pairBits, r.pairs, r.bigPairs)
 		if r.bucket >= 0 {
 			k.prices[r.bucket]++
 		}
@@ -154,6 +151,20 @@ func (k *collector) offer(slot int32, score float64) {
 	case k.before(h, k.heap[0]):
 		k.heap[0] = h
 		k.down(0)
+	}
+}
+
+// countTerms counts a row's terms: the low ones from their bits, the rest (if big) from the list.
+func countTerms(counts []int32, low uint64, terms []uint32, big bool) {
+	for b := low; b != 0; b &= b - 1 {
+		counts[bits.TrailingZeros64(b)]++
+	}
+	if big {
+		for _, n := range terms {
+			if n >= 64 {
+				counts[n]++
+			}
+		}
 	}
 }
 

@@ -3,6 +3,7 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"sync"
@@ -60,9 +61,10 @@ type row struct {
 	hasPub    bool
 	chans     []uint32
 	pairs     []uint32
-	// chanBits and pairBits mark the terms numbered below 64, so most filters test a bit
-	// instead of walking the lists.
+	// chanBits and pairBits mark the terms numbered below 64, so most filters and counts
+	// read bits instead of walking the lists; bigChans and bigPairs say the lists hold more.
 	chanBits, pairBits uint64
+	bigChans, bigPairs bool
 }
 
 // dict numbers the distinct terms of one field (channels, characteristic pairs). Numbers are
@@ -117,11 +119,13 @@ func (c *columns) toRow(d domain.Document) row {
 	for _, p := range d.CharacteristicPairs() {
 		r.pairs = appendOnce(r.pairs, c.pairs.number(domain.PairKey(p)))
 	}
-	r.chanBits, r.pairBits = bits(r.chans), bits(r.pairs)
+	r.chanBits, r.pairBits = bitsOf(r.chans), bitsOf(r.pairs)
+	r.bigChans = bits.OnesCount64(r.chanBits) < len(r.chans)
+	r.bigPairs = bits.OnesCount64(r.pairBits) < len(r.pairs)
 	return r
 }
 
-func bits(terms []uint32) uint64 {
+func bitsOf(terms []uint32) uint64 {
 	var b uint64
 	for _, n := range terms {
 		if n < 64 {

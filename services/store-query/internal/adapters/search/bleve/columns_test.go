@@ -195,4 +195,12 @@ func TestFiltersFindTermsNumberedPastTheBitmasks(t *testing.T) {
 			t.Errorf("channel %s: %d matches, want %d", tc.channel, n, tc.want)
 		}
 	}
+	k := c.newCollector(domain.Query{Channel: "c3", Limit: 1})
+	for i := range c.rows {
+		k.offer(int32(i), 0)
+	}
+	f := k.facets(c)
+	if len(f.Channels) != 50 || f.Channels[0] != (domain.ValueCount{Value: "c3", Count: 2}) || f.Channels[1] != (domain.ValueCount{Value: "c69", Count: 2}) {
+		t.Errorf("channel facet = %v", f.Channels[:3])
+	}
 }
