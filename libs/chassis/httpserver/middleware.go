@@ -3,6 +3,7 @@ package httpserver
 import (
 	"log/slog"
 	"net/http"
+	"net/textproto"
 	"runtime/debug"
 	"time"
 
@@ -10,16 +11,23 @@ import (
 	"github.com/tmfcatalog/platform/libs/chassis/correlation"
 )
 
+// correlationKey is correlation.Header in canonical form, so the per-request header reads and
+// writes below skip canonicalising it.
+var correlationKey = textproto.CanonicalMIMEHeaderKey(correlation.Header)
+
 // Correlation takes X-Correlation-ID from the request (or makes one), puts it in the
 // context and echoes it on the response.
 func Correlation(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(correlation.Header)
+		var id string
+		if v := r.Header[correlationKey]; len(v) > 0 {
+			id = v[0]
+		}
 		if !correlation.Valid(id) {
 			id = correlation.NewID()
-			r.Header.Set(correlation.Header, id)
+			r.Header[correlationKey] = []string{id}
 		}
-		w.Header().Set(correlation.Header, id)
+		w.Header()[correlationKey] = []string{id}
 		next.ServeHTTP(w, r.WithContext(correlation.With(r.Context(), id)))
 	})
 }
@@ -45,7 +53,9 @@ func Recover(log *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-// AccessLog writes one line per request with method, path, status, bytes and duration.
+// AccessLog writes one line per request with method, path, status, bytes and duration. The
+// attributes are typed (slog.LogAttrs), so a line costs no boxing, and nothing is built when
+// the level is disabled.
 func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -59,9 +69,14 @@ func AccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			if rec.status >= 500 {
 				level = slog.LevelError
 			}
-			log.Log(r.Context(), level, "http request", "method", r.Method, "path", r.URL.Path,
-				"status", rec.status, "bytes", rec.bytes, "duration_ms", float64(time.Since(start).Microseconds())/1000,
-				"remote", r.RemoteAddr)
+			ctx := r.Context()
+			if !log.Enabled(ctx, level) {
+				return
+			}
+			log.LogAttrs(ctx, level, "http request", slog.String("method", r.Method), slog.String("path", r.URL.Path),
+				slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
+				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+				slog.String("remote", r.RemoteAddr))
 		})
 	}
 }

@@ -13,11 +13,14 @@ import (
 
 	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel"
+	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
 
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
 	"github.com/tmfcatalog/platform/libs/chassis/metrics"
+	"github.com/tmfcatalog/platform/libs/chassis/tracing"
 )
 
 // DefaultBodyLimit is the request body cap when Options leaves it zero.
@@ -62,8 +65,14 @@ func NewRouter(o Options) chi.Router {
 // Tracing starts a server span per request (continuing W3C or B3 context from the headers).
 // Once the router has matched, the span is renamed "{method} {route pattern}" and gets the
 // http.route attribute, so ids in paths do not explode the span names.
+//
+// When the span cannot be recorded (tracing.WillNotRecord: no exporter, or a caller's trace
+// that was not sampled) the request skips otelhttp altogether: it only gets a non-recording
+// span continuing the caller's context, so trace ids still reach logs and outbound calls, at
+// a fraction of the cost (no response-writer and body wrappers, no attributes).
 func Tracing(service string) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
+		tracer := otel.Tracer(tracerName)
 		named := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			next.ServeHTTP(w, r)
 			span := trace.SpanFromContext(r.Context())
@@ -77,14 +86,27 @@ func Tracing(service string) func(http.Handler) http.Handler {
 				}
 			}
 		})
-		return otelhttp.NewHandler(named, service,
+		traced := otelhttp.NewHandler(named, service,
 			otelhttp.WithSpanNameFormatter(func(_ string, r *http.Request) string { return r.Method + " " + r.URL.Path }),
 			otelhttp.WithFilter(func(r *http.Request) bool {
 				return r.URL.Path != "/metrics" && r.URL.Path != "/health" && r.URL.Path != "/health/ready"
 			}),
 		)
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			ctx := otel.GetTextMapPropagator().Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+			if !tracing.WillNotRecord(trace.SpanContextFromContext(ctx)) {
+				traced.ServeHTTP(w, r)
+				return
+			}
+			ctx, span := tracer.Start(ctx, "HTTP request", trace.WithSpanKind(trace.SpanKindServer))
+			defer span.End()
+			next.ServeHTTP(w, r.WithContext(ctx))
+		})
 	}
 }
+
+// tracerName names the tracer of the light path (otelhttp uses its own).
+const tracerName = "github.com/tmfcatalog/platform/libs/chassis/httpserver"
 
 // Serve listens on addr and serves h until ctx ends, then drains in-flight requests.
 func Serve(ctx context.Context, addr string, h http.Handler, log *slog.Logger) error {

@@ -1,8 +1,10 @@
 package httpserver
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"go.opentelemetry.io/otel"
@@ -51,5 +53,30 @@ func TestServerSpansAreNamedByRouteAndContinueTheCallersTrace(t *testing.T) {
 				t.Errorf("parent span id = %s, want %s", got, tt.wantParent)
 			}
 		})
+	}
+}
+
+// Not parallel: it installs the global tracer provider and propagator.
+func TestWithoutAnExporterRequestsStillCarryTheCallersTraceIDs(t *testing.T) {
+	prevTP, prevProp := otel.GetTracerProvider(), otel.GetTextMapPropagator()
+	t.Cleanup(func() { otel.SetTracerProvider(prevTP); otel.SetTextMapPropagator(prevProp) })
+	stop, err := tracing.Setup(context.Background(), tracing.Config{Service: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stop(context.Background()) })
+
+	h, logs := newTestRouter(t, 0)
+	req := httptest.NewRequest(http.MethodGet, "/cid", nil)
+	req.Header.Set("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	if !strings.Contains(logs.String(), `"trace_id":"0af7651916cd43dd8448eb211c80319c"`) {
+		t.Errorf("the caller's trace id is not in the request's logs:\n%s", logs.String())
+	}
+
+	before := len(logs.String())
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/cid", nil))
+	if !strings.Contains(logs.String()[before:], `"trace_id":"`) {
+		t.Errorf("a request without trace context got no trace id of its own:\n%s", logs.String()[before:])
 	}
 }

@@ -4,6 +4,7 @@ package metrics
 import (
 	"net/http"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/go-chi/chi/v5"
@@ -32,9 +33,23 @@ var (
 func Handler() http.Handler { return promhttp.Handler() }
 
 // Middleware records rate, errors and duration per chi route pattern (never per raw path,
-// which would let ids explode the label set).
+// which would let ids explode the label set). The metric children of each (method, route,
+// status) are looked up once and kept, so a request does not re-hash and re-validate its
+// label values.
 func Middleware(service string) func(http.Handler) http.Handler {
 	gauge := inFlight.WithLabelValues(service)
+	var children sync.Map // seriesKey → *series
+	seriesFor := func(k seriesKey) *series {
+		if s, ok := children.Load(k); ok {
+			return s.(*series)
+		}
+		s := &series{
+			requests: requests.WithLabelValues(service, k.method, k.route, strconv.Itoa(k.status)),
+			duration: duration.WithLabelValues(service, k.method, k.route),
+		}
+		actual, _ := children.LoadOrStore(k, s)
+		return actual.(*series)
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
@@ -43,15 +58,35 @@ func Middleware(service string) func(http.Handler) http.Handler {
 			defer func() {
 				gauge.Dec()
 				route := "unmatched"
-				if rc := chi.RouteContext(r.Context()); rc != nil && rc.RoutePattern() != "" {
-					route = rc.RoutePattern()
+				if rc := chi.RouteContext(r.Context()); rc != nil {
+					if p := rc.RoutePattern(); p != "" {
+						route = p
+					}
 				}
-				requests.WithLabelValues(service, r.Method, route, strconv.Itoa(sw.status)).Inc()
-				duration.WithLabelValues(service, r.Method, route).Observe(time.Since(start).Seconds())
+				if !standardMethod(r.Method) { // a client's own method: not worth a cache entry
+					requests.WithLabelValues(service, r.Method, route, strconv.Itoa(sw.status)).Inc()
+					duration.WithLabelValues(service, r.Method, route).Observe(time.Since(start).Seconds())
+					return
+				}
+				s := seriesFor(seriesKey{method: r.Method, route: route, status: sw.status})
+				s.requests.Inc()
+				s.duration.Observe(time.Since(start).Seconds())
 			}()
 			next.ServeHTTP(sw, r)
 		})
 	}
+}
+
+// seriesKey identifies the metric children of one kind of request. Only the standard methods
+// are cached, and route patterns and statuses are bounded, so the cache is too.
+type seriesKey struct {
+	method, route string
+	status        int
+}
+
+type series struct {
+	requests prometheus.Counter
+	duration prometheus.Observer
 }
 
 type statusWriter struct {
@@ -74,3 +109,12 @@ func (s *statusWriter) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the underlying writer (flush, deadlines).
 func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
+
+func standardMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch,
+		http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
+}

@@ -42,3 +42,17 @@ func TestRequestsAreCountedByRoutePatternNotRawPath(t *testing.T) {
 		t.Errorf("/metrics lacks the duration histogram of the route")
 	}
 }
+
+func TestAClientsOwnMethodIsCountedWithoutBeingCached(t *testing.T) {
+	t.Parallel()
+	r := chi.NewRouter()
+	r.Use(Middleware("metrics-method-test"))
+	r.Get("/things", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
+	for range 2 {
+		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("PURGE", "/things", nil))
+	}
+	got := testutil.ToFloat64(requests.WithLabelValues("metrics-method-test", "PURGE", "unmatched", "405"))
+	if got != 2 {
+		t.Errorf("PURGE requests counted %v times, want 2", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
@@ -45,6 +46,30 @@ func Propagator() propagation.TextMapPropagator {
 		propagation.TraceContext{}, propagation.Baggage{}, b3.New(b3.WithInjectEncoding(b3.B3MultipleHeader)))
 }
 
+// What the provider installed by Setup records (see WillNotRecord).
+const (
+	modeUnknown     int32 = iota // Setup not called: someone else's provider, assume it may record
+	modeOff                      // no exporter: nothing is ever recorded
+	modeParentBased              // exporter with the parent-based sampler
+)
+
+var mode atomic.Int32
+
+// WillNotRecord reports whether a server span continuing parent is certain not to be recorded
+// by the provider Setup installed: always when no exporter is configured, and for a parent
+// that was not sampled under the parent-based sampler. Hot paths (the HTTP middleware) then
+// skip the instrumentation's work and only carry the span context. It is false when Setup
+// was not called (tests installing their own provider).
+func WillNotRecord(parent trace.SpanContext) bool {
+	switch mode.Load() {
+	case modeOff:
+		return true
+	case modeParentBased:
+		return parent.IsValid() && !parent.IsSampled()
+	}
+	return false
+}
+
 // Setup installs the global tracer provider and propagator. The returned function flushes
 // and stops the exporter; call it on shutdown.
 func Setup(ctx context.Context, cfg Config) (func(context.Context) error, error) {
@@ -61,7 +86,8 @@ func Setup(ctx context.Context, cfg Config) (func(context.Context) error, error)
 		// keeps the hot paths (the gateway above all) almost free of tracing cost.
 		tp := sdktrace.NewTracerProvider(sdktrace.WithSampler(sdktrace.NeverSample()), sdktrace.WithResource(res(cfg.Service)))
 		otel.SetTracerProvider(tp)
-		return tp.Shutdown, nil
+		mode.Store(modeOff)
+		return shutdown(tp), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("trace exporter: %w", err)
@@ -76,7 +102,16 @@ func Setup(ctx context.Context, cfg Config) (func(context.Context) error, error)
 		sdktrace.WithResource(res(cfg.Service)),
 	)
 	otel.SetTracerProvider(tp)
-	return tp.Shutdown, nil
+	mode.Store(modeParentBased)
+	return shutdown(tp), nil
+}
+
+// shutdown stops tp; WillNotRecord no longer assumes anything about the provider afterwards.
+func shutdown(tp *sdktrace.TracerProvider) func(context.Context) error {
+	return func(ctx context.Context) error {
+		mode.Store(modeUnknown)
+		return tp.Shutdown(ctx)
+	}
 }
 
 // Sampler returns the parent-based ratio sampler for arg (see Config.SamplerArg).
