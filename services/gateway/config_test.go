@@ -62,3 +62,31 @@ func TestOverridesAndBadValues(t *testing.T) {
 		}
 	}
 }
+
+func TestGCTarget(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		env  map[string]string
+		want int
+		bad  bool
+	}{
+		{"the gateway collects lazier than the runtime by default", nil, defaultGCPercent, false},
+		{"GC_PERCENT sets the target", map[string]string{"GC_PERCENT": "200"}, 200, false},
+		{"GOGC wins over GC_PERCENT and is left to the runtime", map[string]string{"GOGC": "off", "GC_PERCENT": "200"}, 0, false},
+		{"a target below 50 is refused", map[string]string{"GC_PERCENT": "10"}, 10, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			env := envconfig.FromMap(tt.env)
+			c := readConfig(env)
+			if err := env.Err(); (err != nil) != tt.bad {
+				t.Fatalf("error = %v, want error: %v", err, tt.bad)
+			}
+			if c.GCPercent != tt.want {
+				t.Errorf("GCPercent = %d, want %d", c.GCPercent, tt.want)
+			}
+		})
+	}
+}

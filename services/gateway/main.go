@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"runtime/debug"
 
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/envconfig"
@@ -31,6 +32,9 @@ func run(ctx context.Context, log *slog.Logger) error {
 		return fmt.Errorf("token verifier: %w", err)
 	}
 	cfg.Gateway.Verifier = verifier
+	if cfg.GCPercent > 0 {
+		debug.SetGCPercent(cfg.GCPercent)
+	}
 	cfg.log(ctx, log)
 	gw, err := httpapi.New(cfg.Gateway, log)
 	if err != nil {
