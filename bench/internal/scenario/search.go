@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tmfcatalog/platform/bench/internal/load"
+	"github.com/tmfcatalog/platform/bench/internal/procstat"
 	"github.com/tmfcatalog/platform/bench/internal/report"
 	"github.com/tmfcatalog/platform/bench/internal/stats"
 	"github.com/tmfcatalog/platform/services/store-query/searchbench"
@@ -59,7 +60,9 @@ func Search(ctx context.Context, env *Env) report.Section {
 		}
 	}
 	load.Closed(ctx, searchClients, 0, 2*time.Second, op(false))
+	cpu0, cpuErr := procstat.CPUTime(os.Getpid())
 	r := load.Closed(ctx, searchClients, 0, searchRun, op(true))
+	cpu1, _ := procstat.CPUTime(os.Getpid())
 	sec := report.Section{Name: name, Title: title,
 		Method: fmt.Sprintf("%d generated offerings (names, descriptions, 2–6 characteristics, price, channels) indexed through store-query's "+
 			"own bleve adapter (its exported searchbench hook) in %s (%.0f docs/s). "+
@@ -84,6 +87,12 @@ func Search(ctx context.Context, env *Env) report.Section {
 	p50 = append(p50, stats.Ms(r.Latency.P50))
 	p99 = append(p99, stats.Ms(r.Latency.P99))
 	sec.Notes = append(sec.Notes, fmt.Sprintf("throughput: %s queries/s at %d clients; errors: %d.", num(r.Throughput()), searchClients, r.Errors))
+	if n := r.Latency.Count + r.Errors; cpuErr == nil && n > 0 {
+		// CPU per query does not depend on what else the shared machine runs; at 20 clients on
+		// 2 cores a query's latency is roughly 10 queries' CPU.
+		sec.Notes = append(sec.Notes, fmt.Sprintf("CPU per query (this process, user+system, at %d clients): %s ms; 1-minute load average of the machine %s.",
+			searchClients, ms((cpu1-cpu0)/time.Duration(n)), loadAverage()))
+	}
 	// Evidence: these in-process clients never block, so a client keeps its CPU for queries in
 	// a row until the scheduler preempts it (10 ms slices), and the query then in flight waits
 	// for the other clients' slices. The same mix with each query first yielding the CPU
@@ -247,6 +256,15 @@ func searchWords(r *rand.Rand) string {
 		}
 	}
 	return strings.Join(words, " ")
+}
+
+// loadAverage is the 1-minute load average, or "?".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) > 0 {
+		return f[0]
+	}
+	return "?"
 }
 
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
