@@ -16,10 +16,15 @@ import (
 // event. A lone event is a batch of one, applied at once. Each caller gets the outcome of its
 // own event: a failing entity or document fails only the events that led to it.
 type Batcher struct {
-	p   *Projector
-	in  chan batchRequest
-	max int
+	p       *Projector
+	in      chan batchRequest
+	max     int
+	stopped chan struct{} // closed when Run returns
 }
+
+// ErrBatcherStopped is returned for an event handed over after the batcher stopped (during
+// shutdown); the event is not acknowledged and will be delivered again.
+var ErrBatcherStopped = errors.New("store event batcher stopped")
 
 type batchRequest struct {
 	ctx  context.Context
@@ -44,12 +49,14 @@ func NewBatcher(p *Projector, max int) *Batcher {
 	if max <= 0 {
 		max = 64
 	}
-	return &Batcher{p: p, in: make(chan batchRequest), max: max}
+	return &Batcher{p: p, in: make(chan batchRequest), max: max, stopped: make(chan struct{})}
 }
 
 // Run applies batches until ctx is done. The batch takes every event already waiting when the
-// previous one finishes, so its size follows the load.
+// previous one finishes, so its size follows the load. The batch under way when ctx ends is
+// finished; events handed over later get ErrBatcherStopped.
 func (b *Batcher) Run(ctx context.Context) error {
+	defer close(b.stopped)
 	for {
 		var first batchRequest
 		select {
@@ -84,6 +91,8 @@ func (b *Batcher) submit(ctx context.Context, c change) error {
 	r := batchRequest{ctx: ctx, c: c, done: make(chan error, 1)}
 	select {
 	case b.in <- r:
+	case <-b.stopped:
+		return ErrBatcherStopped
 	case <-ctx.Done():
 		return ctx.Err()
 	}

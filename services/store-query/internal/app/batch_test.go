@@ -169,3 +169,21 @@ func TestBatcherFailsOnlyTheEventsOfAFailingEntity(t *testing.T) {
 		t.Fatalf("good document = %+v, %v", d.Pricing, err)
 	}
 }
+
+// During shutdown the consumer's handlers outlive the batcher: an event handed over after Run
+// returned must fail at once, not wait forever (that hung the service's stop).
+func TestBatcherRefusesEventsAfterItStopped(t *testing.T) {
+	_, _, p, _ := setup(t)
+	b := app.NewBatcher(p, 4)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- b.Run(ctx) }()
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	c := storetest.NewCatalog("Late", 1, domain.StatusPublished)
+	if err := b.ApplyPrice(testCtx(t), c.Price); !errors.Is(err, app.ErrBatcherStopped) {
+		t.Fatalf("apply after stop = %v, want ErrBatcherStopped", err)
+	}
+}
