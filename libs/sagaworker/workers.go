@@ -36,7 +36,8 @@ type Options struct {
 	JobTimeout time.Duration
 	// MaxJobsActive bounds the jobs held per job type (default 32).
 	MaxJobsActive int
-	// Concurrency is the number of handler goroutines per job type (default 4).
+	// Concurrency is the number of handler goroutines per job type (default 16: a step that
+	// waits, e.g. for a replica, must not hold up the publications behind it).
 	Concurrency int
 	// RequestTimeout is the long-poll duration of one activation request (default 5s). Closing
 	// a worker waits for the poll in flight, so it also bounds how long shutdown takes.
@@ -60,7 +61,7 @@ func (o *Options) setDefaults() {
 		o.MaxJobsActive = 32
 	}
 	if o.Concurrency <= 0 {
-		o.Concurrency = 4
+		o.Concurrency = 16
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 5 * time.Second

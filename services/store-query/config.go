@@ -30,6 +30,7 @@ type config struct {
 	Prefetch          int
 	MaxAttempts       int
 	IndexSyncInterval time.Duration
+	ReplicaWait       time.Duration
 	IdentityURL       string
 	ClientID          string
 	ClientSecret      string
@@ -66,6 +67,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		Prefetch:          env.Int("CONSUMER_PREFETCH", 128),
 		MaxAttempts:       env.Int("CONSUMER_MAX_ATTEMPTS", 8),
 		IndexSyncInterval: env.Duration("INDEX_SYNC_INTERVAL", 5*time.Second),
+		ReplicaWait:       env.Duration("SAGA_REPLICA_WAIT", 3*time.Second),
 		IdentityURL:       env.String("IDENTITY_URL", "http://127.0.0.1:8001"),
 		ClientID:          env.String("SERVICE_CLIENT_ID", "store-query"),
 		ClientSecret:      env.String("SERVICE_CLIENT_SECRET", "dev-secret-store-query"),
@@ -78,6 +80,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 	}
 	env.Check(c.Concurrency >= 1, "CONSUMER_CONCURRENCY", "must be at least 1")
 	env.Check(c.IndexSyncInterval > 0, "INDEX_SYNC_INTERVAL", "must be positive")
+	env.Check(c.ReplicaWait >= 0, "SAGA_REPLICA_WAIT", "must not be negative")
 	var err error
 	c.Parts, err = parseParts(env.List("RUN_PARTS", []string{"api", "consumers", "workers"}))
 	env.Check(err == nil, "RUN_PARTS", fmt.Sprint(err))

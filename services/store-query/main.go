@@ -88,6 +88,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 	defer closeEngine()
 
 	projector := app.NewProjector(store, store, store, eng, log)
+	projector.ReplicaWait = cfg.ReplicaWait
 	g, gctx := lifecycle.NewGroup(ctx)
 
 	if cfg.Parts.API {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 	"github.com/tmfcatalog/platform/services/store-query/internal/keyedlock"
@@ -16,6 +17,10 @@ const maxConflictRetries = 8
 // Projector keeps the replicas, the store documents and the search index in step with events
 // and saga steps. It is safe for concurrent use.
 type Projector struct {
+	// ReplicaWait bounds how long the create-store-entry step waits for a replica that is
+	// missing or behind the saga before failing the job (0: it fails at once).
+	ReplicaWait time.Duration
+
 	replicas Replicas
 	docs     Documents
 	queue    IndexQueue

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 )
@@ -24,7 +25,31 @@ func (e *StaleReplicaError) Error() string {
 // from the replicas, invisible to shoppers until the offering is PUBLISHED. Running it again
 // re-builds the same document. A missing or stale replica is an error (the job is retried)
 // rather than a partial document.
+//
+// A replica that is missing or behind the saga is waited for, up to ReplicaWait, re-checked
+// every replicaPoll: its event is usually milliseconds away, while failing the job costs the
+// engine's retry backoff (1 s at first).
 func (p *Projector) CreateStoreEntry(ctx context.Context, offeringID string, specIDs, priceIDs []string) error {
+	deadline := time.Now().Add(p.ReplicaWait)
+	for {
+		err := p.createStoreEntry(ctx, offeringID, specIDs, priceIDs)
+		var missing *domain.MissingReplicaError
+		var stale *StaleReplicaError
+		if err == nil || !(errors.As(err, &missing) || errors.As(err, &stale)) || !time.Now().Before(deadline) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(replicaPoll):
+		}
+	}
+}
+
+// replicaPoll is how often CreateStoreEntry re-checks a replica it waits for.
+const replicaPoll = 20 * time.Millisecond
+
+func (p *Projector) createStoreEntry(ctx context.Context, offeringID string, specIDs, priceIDs []string) error {
 	o, err := p.replicas.Offering(ctx, offeringID)
 	if err != nil {
 		return fmt.Errorf("create store entry %s: %w", offeringID, missingOffering(offeringID, err))

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/tmfcatalog/platform/libs/sagaworker"
 	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/mongo"
@@ -155,5 +157,45 @@ func TestJobsWithoutAnOfferingIDAreBusinessErrors(t *testing.T) {
 		if _, ok := sagaworker.IsBusinessError(err); !ok {
 			t.Fatalf("error = %v, want a business error", err)
 		}
+	}
+}
+
+// lookedUp signals the first time the offering replica is read.
+type lookedUp struct {
+	app.Replicas
+	once  sync.Once
+	first chan struct{}
+}
+
+func (l *lookedUp) Offering(ctx context.Context, id string) (domain.Offering, error) {
+	o, err := l.Replicas.Offering(ctx, id)
+	l.once.Do(func() { close(l.first) })
+	return o, err
+}
+
+// The replica's event usually arrives milliseconds after the job: the step waits for it
+// (up to ReplicaWait) instead of failing into the engine's 1 s retry backoff.
+func TestCreateStoreEntryWaitsForAReplicaThatArrivesShortlyAfter(t *testing.T) {
+	e := setup(t)
+	ctx := context.Background()
+	replicas := &lookedUp{Replicas: e.store, first: make(chan struct{})}
+	p := app.NewProjector(replicas, e.store, e.store, e.index, storetest.Discard())
+	p.ReplicaWait = 20 * time.Second
+	c := storetest.NewCatalog("Late Replica Plan", 25, domain.StatusPublishing)
+	loadReplicas(t, e.store, c)
+	landed := make(chan error, 1)
+	go func() {
+		<-replicas.first // the job has looked and found no offering replica
+		_, err := e.store.UpsertOffering(ctx, c.Offering)
+		landed <- err
+	}()
+	if _, err := zeebe.CreateStoreEntry(p)(ctx, job(zeebe.JobCreateStoreEntry, c)); err != nil {
+		t.Fatalf("create-store-entry failed instead of waiting for the replica: %v", err)
+	}
+	if err := <-landed; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.store.Get(ctx, c.Offering.ID); err != nil {
+		t.Fatalf("document after the wait: %v", err)
 	}
 }
