@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -44,9 +45,9 @@ func Start(ctx context.Context, dir, addr string, log *slog.Logger) (*Server, er
 		log = slog.Default()
 	}
 	f, err := ferretdb.New(&ferretdb.Config{
-		Listener:  ferretdb.ListenerConfig{TCP: addr},
-		Logger:    log.With("component", "ferretdb"),
-		Handler:   "sqlite",
+		Listener: ferretdb.ListenerConfig{TCP: addr},
+		Logger:   log.With("component", "ferretdb"),
+		Handler:  "sqlite",
 		// WAL with synchronous=NORMAL: a commit no longer waits for an fsync. A killed process
 		// loses nothing (the WAL is written before the commit returns); only an operating
 		// system crash may lose the last commits of this read model, which the store's rebuild
@@ -58,14 +59,24 @@ func Start(ctx context.Context, dir, addr string, log *slog.Logger) (*Server, er
 	}
 	runCtx, cancel := context.WithCancel(ctx)
 	s := &Server{cancel: cancel, done: make(chan struct{})}
+	indexerDone := make(chan struct{})
+	go func() {
+		defer close(indexerDone)
+		keepIDIndexes(runCtx, abs, IDIndexInterval, log)
+	}()
 	go func() {
 		defer close(s.done)
 		s.err = f.Run(runCtx)
+		<-indexerDone
 	}()
 	// The listener is bound inside ferretdb.New, so the URI (with the real port) is known now.
 	s.uri = f.MongoDBURI()
 	return s, nil
 }
+
+// IDIndexInterval is how often the server looks for new collections to give the _id path
+// index (see idindex.go).
+var IDIndexInterval = time.Second
 
 // URI returns the mongodb:// connection string of the bound TCP listener.
 func (s *Server) URI() string { return s.uri }
