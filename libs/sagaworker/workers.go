@@ -39,7 +39,10 @@ type Options struct {
 	// Concurrency is the number of handler goroutines per job type (default 16: a step that
 	// waits, e.g. for a replica, must not hold up the publications behind it).
 	Concurrency int
-	// RequestTimeout is the long-poll duration of one activation request (default 5s). Closing
+	// ShutdownGrace is how long a job outcome is still retried once the service stops
+	// (default 2s; see deliver).
+	ShutdownGrace time.Duration
+	// RequestTimeout is the long-poll duration of one activation request (default 2s). Closing
 	// a worker waits for the poll in flight, so it also bounds how long shutdown takes.
 	RequestTimeout time.Duration
 	// Retries is the retry count the BPMN gives each task (default 5); it turns the remaining
@@ -63,8 +66,11 @@ func (o *Options) setDefaults() {
 	if o.Concurrency <= 0 {
 		o.Concurrency = 16
 	}
+	if o.ShutdownGrace <= 0 {
+		o.ShutdownGrace = 2 * time.Second
+	}
 	if o.RequestTimeout <= 0 {
-		o.RequestTimeout = 5 * time.Second
+		o.RequestTimeout = 2 * time.Second
 	}
 	if o.Retries <= 0 {
 		o.Retries = 5
@@ -169,7 +175,7 @@ func (w *Workers) dispatch(runCtx context.Context, h Handler) worker.JobHandler 
 			span.SetStatus(codes.Error, err.Error())
 		}
 		observeJob(raw.GetType(), err, time.Since(started))
-		w.report(ctx, client, job, raw, vars, err)
+		w.report(ctx, runCtx, client, job, raw, vars, err)
 	}
 }
 
@@ -203,11 +209,11 @@ func (w *Workers) call(ctx context.Context, h Handler, job Job) (vars map[string
 }
 
 // report tells the engine how the job ended.
-func (w *Workers) report(ctx context.Context, client worker.JobClient, job Job, raw entities.Job, vars map[string]any, err error) {
+func (w *Workers) report(ctx, runCtx context.Context, client worker.JobClient, job Job, raw entities.Job, vars map[string]any, err error) {
 	key := raw.GetKey()
 	log := w.log.With("job_type", raw.GetType(), "job_key", key, "process_instance_key", raw.GetProcessInstanceKey())
 	if err == nil {
-		cerr := w.deliver(ctx, func(sendCtx context.Context) error {
+		cerr := w.deliver(ctx, runCtx, func(sendCtx context.Context) error {
 			cmd, err := client.NewCompleteJobCommand().JobKey(key).VariablesFromMap(nonNil(vars))
 			if err != nil {
 				return err
@@ -223,7 +229,7 @@ func (w *Workers) report(ctx context.Context, client worker.JobClient, job Job, 
 		return
 	}
 	if reason, ok := IsBusinessError(err); ok {
-		cerr := w.deliver(ctx, func(sendCtx context.Context) error {
+		cerr := w.deliver(ctx, runCtx, func(sendCtx context.Context) error {
 			cmd, err := client.NewThrowErrorCommand().JobKey(key).ErrorCode(ErrorCode).ErrorMessage(reason).
 				VariablesFromMap(map[string]any{VarFailureReason: reason, VarFailedStep: raw.GetType()})
 			if err != nil {
@@ -241,7 +247,7 @@ func (w *Workers) report(ctx context.Context, client worker.JobClient, job Job, 
 	}
 	retries := raw.GetRetries() - 1
 	backoff := Backoff(int(w.opts.Retries - retries))
-	ferr := w.deliver(ctx, func(sendCtx context.Context) error {
+	ferr := w.deliver(ctx, runCtx, func(sendCtx context.Context) error {
 		_, err := client.NewFailJobCommand().JobKey(key).Retries(max(retries, 0)).RetryBackoff(backoff).
 			ErrorMessage(err.Error()).Send(sendCtx)
 		return err
@@ -257,10 +263,14 @@ func (w *Workers) report(ctx context.Context, client worker.JobClient, job Job, 
 // deliver sends a job's outcome, retrying while the engine is unreachable: the handler's
 // effect is already committed, and an outcome lost to an engine restart would leave the job
 // to time out and the saga to compensate work that succeeded. It gives up when the job's own
-// timeout has passed (the engine offers the job again then) or ctx ends.
-func (w *Workers) deliver(ctx context.Context, send func(context.Context) error) error {
+// timeout has passed (the engine offers the job again then) or ctx ends. Once runCtx ends (the
+// service is stopping, and the engine may be stopping with it) it keeps trying for
+// ShutdownGrace only, so a stop is not held up for a whole job timeout.
+func (w *Workers) deliver(ctx, runCtx context.Context, send func(context.Context) error) error {
 	deadline, cancel := context.WithTimeout(ctx, w.opts.JobTimeout)
 	defer cancel()
+	stopWatch := context.AfterFunc(runCtx, func() { time.AfterFunc(w.opts.ShutdownGrace, cancel) })
+	defer stopWatch()
 	wait := 100 * time.Millisecond
 	for {
 		sendCtx, sendCancel := context.WithTimeout(deadline, 10*time.Second)
