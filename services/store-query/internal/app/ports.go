@@ -44,6 +44,8 @@ var ErrRevisionConflict = errors.New("store document revision conflict")
 type Documents interface {
 	// Get returns the document, visible or not, or domain.ErrNotFound.
 	Get(ctx context.Context, id string) (domain.Document, error)
+	// Revision returns the stored revision of document id, or domain.ErrNotFound.
+	Revision(ctx context.Context, id string) (int64, error)
 	// Put writes d if the stored revision is still expected (0: the document must not exist),
 	// storing it with revision expected+1 and queued for indexing. Else ErrRevisionConflict.
 	Put(ctx context.Context, d domain.Document, expected int64) error

@@ -153,17 +153,14 @@ func (p *Projector) rebuild(ctx context.Context, id string, create bool) error {
 // its new revision; written is false when a missing document was left missing.
 func (p *Projector) rebuildLocked(ctx context.Context, id string, create bool, sources sourceReader) (d domain.Document, written bool, err error) {
 	for range maxConflictRetries {
-		current, err := p.docs.Get(ctx, id)
-		var expected int64
+		expected, err := p.docs.Revision(ctx, id)
 		switch {
 		case errors.Is(err, domain.ErrNotFound):
 			if !create {
 				return domain.Document{}, false, nil
 			}
 		case err != nil:
-			return domain.Document{}, false, fmt.Errorf("load document %s: %w", id, err)
-		default:
-			expected = current.Revision
+			return domain.Document{}, false, fmt.Errorf("load document %s revision: %w", id, err)
 		}
 		d, err := p.build(ctx, id, sources)
 		if err != nil {

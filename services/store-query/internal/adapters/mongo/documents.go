@@ -130,6 +130,21 @@ func (s *Store) Get(ctx context.Context, id string) (domain.Document, error) {
 	return s.getDoc(ctx, id)
 }
 
+// Revision implements app.Documents.
+func (s *Store) Revision(ctx context.Context, id string) (int64, error) {
+	var r struct {
+		Revision int64 `bson:"revision"`
+	}
+	err := s.db.Collection(collDocuments).FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"revision": 1})).Decode(&r)
+	if notFound(err) {
+		return 0, domain.ErrNotFound
+	}
+	if err != nil {
+		return 0, fmt.Errorf("read store document %s revision: %w", id, err)
+	}
+	return r.Revision, nil
+}
+
 // GetVisible implements app.VisibleReader. Visibility is checked here rather than in the filter:
 // an _id-only filter is an index lookup on every server (see WritesByID).
 func (s *Store) GetVisible(ctx context.Context, id string) (domain.Document, error) {
@@ -323,7 +338,13 @@ func (s *Store) enqueue(ctx context.Context, id string, rev int64) error {
 	_, err := s.db.Collection(collQueue).UpdateOne(ctx, bson.M{"_id": id},
 		bson.M{"$set": bson.M{"revision": rev}}, options.Update().SetUpsert(true))
 	if err != nil {
+		s.forgetQueued(id) // the entry's revision is unknown now
 		return fmt.Errorf("queue %s for indexing: %w", id, err)
+	}
+	if s.writes == WritesByID {
+		s.queuedMu.Lock()
+		s.queued[id] = rev
+		s.queuedMu.Unlock()
 	}
 	return nil
 }
@@ -334,22 +355,30 @@ func (s *Store) MarkIndexed(ctx context.Context, id string, revision int64) erro
 	if s.writes == WritesByID {
 		unlock := s.records.Lock(collQueue + "/" + id)
 		defer unlock()
-		var entry struct {
-			Revision int64 `bson:"revision"`
+		s.queuedMu.Lock()
+		stored, known := s.queued[id]
+		s.queuedMu.Unlock()
+		if !known { // written before this process started: read it
+			var entry struct {
+				Revision int64 `bson:"revision"`
+			}
+			err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&entry)
+			if notFound(err) {
+				return nil
+			}
+			if err != nil {
+				return fmt.Errorf("read index queue entry %s: %w", id, err)
+			}
+			stored = entry.Revision
 		}
-		err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&entry)
-		if notFound(err) {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("read index queue entry %s: %w", id, err)
-		}
-		if entry.Revision != revision {
+		if stored != revision {
 			return nil // re-queued meanwhile at another revision: it stays
 		}
 		if _, err := c.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+			s.forgetQueued(id)
 			return fmt.Errorf("mark %s indexed: %w", id, err)
 		}
+		s.forgetQueued(id)
 		return nil
 	}
 	_, err := c.DeleteOne(ctx, bson.M{"_id": id, "revision": revision})
@@ -386,6 +415,12 @@ func (s *Store) PendingIndex(ctx context.Context, limit int) ([]domain.Document,
 		out = append(out, d)
 	}
 	return out, nil
+}
+
+func (s *Store) forgetQueued(id string) {
+	s.queuedMu.Lock()
+	delete(s.queued, id)
+	s.queuedMu.Unlock()
 }
 
 // AddRemoval implements app.IndexQueue.

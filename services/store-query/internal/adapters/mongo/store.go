@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
@@ -68,6 +69,10 @@ type Store struct {
 	writes Writes
 	// records serialises the read-check-write sequences of WritesByID per collection and _id.
 	records keyedlock.Map
+	// queued remembers, in WritesByID, the revision of every index queue entry this process
+	// wrote and has not yet dropped, so dropping one needs no read first.
+	queuedMu sync.Mutex
+	queued   map[string]int64
 }
 
 // Connect connects to uri, uses database name, picks the write mode by server and creates the
@@ -83,7 +88,7 @@ func ConnectWith(ctx context.Context, uri, name string, writes Writes) (*Store, 
 	if err != nil {
 		return nil, fmt.Errorf("connect mongodb: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(name), writes: writes}
+	s := &Store{client: client, db: client.Database(name), writes: writes, queued: map[string]int64{}}
 	if s.writes == WritesDetect {
 		if s.writes, err = detectWrites(ctx, s.db); err != nil {
 			_ = client.Disconnect(context.WithoutCancel(ctx))
@@ -151,6 +156,9 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 
 // Reset drops every collection of the store and re-creates the indexes.
 func (s *Store) Reset(ctx context.Context) error {
+	s.queuedMu.Lock()
+	clear(s.queued)
+	s.queuedMu.Unlock()
 	for _, c := range allCollections {
 		if err := s.db.Collection(c).Drop(ctx); err != nil {
 			return fmt.Errorf("drop %s: %w", c, err)
