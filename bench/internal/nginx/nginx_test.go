@@ -28,6 +28,13 @@ func TestRenderWritesAProxyToTheUpstreamWithKeepalive(t *testing.T) {
 	if strings.Contains(conf, "user ") {
 		t.Error("config names a user although none was asked for")
 	}
+	logged, err := Render(Config{Dir: "/tmp/x", Listen: "127.0.0.1:18080", Upstream: "http://127.0.0.1:8002", AccessLog: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logged, "access_log /tmp/x/access.log;") || strings.Contains(logged, "access_log off;") {
+		t.Errorf("AccessLog does not turn the access log on:\n%s", logged)
+	}
 }
 
 func TestRenderRefusesUnsafeOrBrokenSettings(t *testing.T) {
