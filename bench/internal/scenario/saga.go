@@ -129,6 +129,11 @@ func Saga(ctx context.Context, env *Env) report.Section {
 		}
 	}
 	sec.Notes = append(sec.Notes, "CPU during the 20-concurrent run: "+concCPU+".")
+	if steps, err := sagaSteps(ctx, client, p.URL("engine"), concStart); err == nil {
+		sec.Notes = append(sec.Notes, steps)
+	} else {
+		sec.Notes = append(sec.Notes, fmt.Sprintf("per-step breakdown unavailable: %v", err))
+	}
 	g1 := report.Goal{Text: "publish → PUBLISHED p50 < 150 ms (1 at a time)", Measured: ms(s1.P50) + " ms", Met: s1.Count > 0 && s1.P50 < 150*time.Millisecond && e1 == 0}
 	if !g1.Met {
 		g1.Miss = fmt.Sprintf("+%s ms", ms(s1.P50-150*time.Millisecond))
