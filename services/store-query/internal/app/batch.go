@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 )
@@ -205,34 +206,50 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 			unlock()
 		}
 	}()
+	var mu sync.Mutex
 	failed := map[string]error{}
 	var written []domain.Document
 	// The replicas were all written before the documents are re-built, so within this batch a
 	// specification, characteristic or price read once is read for every document using it.
 	sources := newSourceCache(p.replicas)
+	// A few documents at a time: each re-build is a chain of round trips to the store, and
+	// overlapping them keeps both the store and this process busy.
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, rebuildParallelism)
 	for _, id := range ids {
-		var err error
-		switch actions[id] {
-		case docRemove:
-			err = p.removeLocked(ctx, id)
-		default:
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			var err error
 			var d domain.Document
 			var ok bool
-			d, ok, err = p.rebuildLocked(ctx, id, actions[id] == docCreate, sources)
+			if actions[id] == docRemove {
+				err = p.removeLocked(ctx, id)
+			} else {
+				d, ok, err = p.rebuildLocked(ctx, id, actions[id] == docCreate, sources)
+			}
+			mu.Lock()
+			defer mu.Unlock()
 			if ok {
 				written = append(written, d)
 			}
-		}
-		if err != nil {
-			failed[id] = err
-		}
+			if err != nil {
+				failed[id] = err
+			}
+		})
 	}
+	wg.Wait()
 	p.syncIndex(ctx, written...)
 	return failed
 }
 
-// sourceCache remembers the sources it loaded; it lives for one batch.
+// rebuildParallelism bounds the documents of a batch re-built at once.
+const rebuildParallelism = 4
+
+// sourceCache remembers the sources it loaded; it lives for one batch and is safe for
+// concurrent use (two documents missing the same source may both load it: harmless).
 type sourceCache struct {
+	mu            sync.Mutex
 	r             sourceReader
 	got           domain.Sources
 	specs, prices map[string]bool // asked for already (found or not)
@@ -248,6 +265,7 @@ func newSourceCache(r sourceReader) *sourceCache {
 // Sources loads only what no earlier call asked for; the answer holds every source loaded so
 // far (documents are built by id lookups, so the extra entries are harmless).
 func (c *sourceCache) Sources(ctx context.Context, specIDs, priceIDs []string) (domain.Sources, error) {
+	c.mu.Lock()
 	var specs, prices []string
 	for _, id := range specIDs {
 		if !c.specs[id] {
@@ -259,21 +277,27 @@ func (c *sourceCache) Sources(ctx context.Context, specIDs, priceIDs []string) (
 			prices = append(prices, id)
 		}
 	}
-	if len(specs) == 0 && len(prices) == 0 {
-		return c.got, nil
+	c.mu.Unlock()
+	if len(specs) > 0 || len(prices) > 0 {
+		src, err := c.r.Sources(ctx, specs, prices)
+		if err != nil {
+			return domain.Sources{}, err
+		}
+		c.mu.Lock()
+		for _, id := range specs {
+			c.specs[id] = true
+		}
+		for _, id := range prices {
+			c.prices[id] = true
+		}
+		maps.Copy(c.got.Specifications, src.Specifications)
+		maps.Copy(c.got.Characteristics, src.Characteristics)
+		maps.Copy(c.got.Prices, src.Prices)
+		c.mu.Unlock()
 	}
-	src, err := c.r.Sources(ctx, specs, prices)
-	if err != nil {
-		return domain.Sources{}, err
-	}
-	for _, id := range specs {
-		c.specs[id] = true
-	}
-	for _, id := range prices {
-		c.prices[id] = true
-	}
-	maps.Copy(c.got.Specifications, src.Specifications)
-	maps.Copy(c.got.Characteristics, src.Characteristics)
-	maps.Copy(c.got.Prices, src.Prices)
-	return c.got, nil
+	// A copy: the caller reads it while other documents add to the cache.
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return domain.Sources{Specifications: maps.Clone(c.got.Specifications), Characteristics: maps.Clone(c.got.Characteristics),
+		Prices: maps.Clone(c.got.Prices)}, nil
 }
