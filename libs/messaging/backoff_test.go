@@ -55,3 +55,16 @@ func TestBackoffDefaultsApplyToTheZeroValue(t *testing.T) {
 		t.Errorf("zero Backoff cap = %v, want 30s", got)
 	}
 }
+
+// A dependency restart (PostgreSQL took ~9 s in the fault suite) must not exhaust the default
+// attempts: even with the shortest jitter, the retries of a failing event span 15 s or more.
+func TestDefaultRetriesOutlastADependencyRestart(t *testing.T) {
+	cfg := ConsumerConfig{}.withDefaults()
+	var shortest time.Duration
+	for attempt := 1; attempt < cfg.MaxAttempts; attempt++ {
+		shortest += cfg.RetryBackoff.Ceiling(attempt) / 2 // Delay is never below half the ceiling
+	}
+	if shortest < 15*time.Second {
+		t.Fatalf("default retries span as little as %s before dead-lettering; want at least 15s", shortest)
+	}
+}

@@ -22,7 +22,9 @@ type ConsumerConfig struct {
 	Prefetch int
 	// Concurrency bounds the handlers running at once (default 4).
 	Concurrency int
-	// MaxAttempts bounds deliveries of a failing message before it is dead-lettered (default 5).
+	// MaxAttempts bounds deliveries of a failing message before it is dead-lettered (default 10:
+	// with the default jittered backoff the attempts span 20–40 s, longer than a dependency restart such
+	// as PostgreSQL's, which must not send the events it interrupted to the dead-letter queue).
 	MaxAttempts int
 	// Topology supplies the namespaced names.
 	Topology Topology
@@ -46,7 +48,7 @@ func (c ConsumerConfig) withDefaults() ConsumerConfig {
 		c.Prefetch = 2 * c.Concurrency
 	}
 	if c.MaxAttempts <= 0 {
-		c.MaxAttempts = 5
+		c.MaxAttempts = 10
 	}
 	if c.RetryBackoff == (Backoff{}) {
 		c.RetryBackoff = Backoff{Initial: 200 * time.Millisecond, Max: 10 * time.Second}

@@ -65,7 +65,7 @@ func loadConfig(lookup func(string) (string, bool)) (config, error) {
 		ZeebeAddress:      env.String("ZEEBE_ADDRESS", "127.0.0.1:26500"),
 		Concurrency:       env.Int("CONSUMER_CONCURRENCY", 64),
 		Prefetch:          env.Int("CONSUMER_PREFETCH", 128),
-		MaxAttempts:       env.Int("CONSUMER_MAX_ATTEMPTS", 8),
+		MaxAttempts:       env.Int("CONSUMER_MAX_ATTEMPTS", 10),
 		IndexSyncInterval: env.Duration("INDEX_SYNC_INTERVAL", 5*time.Second),
 		ReplicaWait:       env.Duration("SAGA_REPLICA_WAIT", 3*time.Second),
 		IdentityURL:       env.String("IDENTITY_URL", "http://127.0.0.1:8001"),
