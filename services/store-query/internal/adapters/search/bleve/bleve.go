@@ -164,10 +164,11 @@ func (x *Index) Reset(context.Context) error {
 	return nil
 }
 
-func toFields(d domain.Document) (map[string]any, error) {
+// toFields returns a document's fields and its stored source.
+func toFields(d domain.Document) (map[string]any, []byte, error) {
 	src, err := json.Marshal(search.ToSource(d))
 	if err != nil {
-		return nil, fmt.Errorf("encode document %s: %w", d.ID, err)
+		return nil, nil, fmt.Errorf("encode document %s: %w", d.ID, err)
 	}
 	pairs := []string{}
 	for _, p := range d.CharacteristicPairs() {
@@ -181,11 +182,11 @@ func toFields(d domain.Document) (map[string]any, error) {
 	if d.PublishedAt != nil {
 		f[fPublished] = d.PublishedAt.UTC()
 	}
-	return f, nil
+	return f, src, nil
 }
 
 // Index implements app.Index with one batch. The columns change once bleve has the documents,
-// so a search never finds a row whose source bleve cannot load.
+// each row holding its document decoded from the stored source, exactly as Open reloads it.
 func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
@@ -196,19 +197,23 @@ func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
 	b := x.idx.NewBatch()
-	for _, d := range docs {
-		f, err := toFields(d)
+	stored := make([]domain.Document, len(docs))
+	for i, d := range docs {
+		f, src, err := toFields(d)
 		if err != nil {
 			return err
 		}
 		if err := b.Index(d.ID, f); err != nil {
 			return fmt.Errorf("index document %s: %w", d.ID, err)
 		}
+		if stored[i], err = search.DecodeSource(src); err != nil {
+			return fmt.Errorf("index document %s: %w", d.ID, err)
+		}
 	}
 	if err := x.idx.Batch(b); err != nil {
 		return fmt.Errorf("index %d documents: %w", len(docs), err)
 	}
-	x.cols.put(docs, text)
+	x.cols.put(stored, text)
 	return nil
 }
 

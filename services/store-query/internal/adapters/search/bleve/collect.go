@@ -1,18 +1,28 @@
 package bleve
 
 import (
+	"maps"
+	"math"
 	"math/bits"
 	"slices"
-	"strings"
 
+	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/numeric"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 )
 
-// hit is a matching row, with its full-text score (0 without text).
+// A query runs over the columns in three passes over bitsets (see columns): its matches are
+// the live rows (or the rows the text matched), ANDed with the set of each channel and
+// characteristic filter and thinned by the price range; the facets are popcounts of the
+// matches ANDed with each term's set (or, for few matches, counted row by row); the page is
+// kept by a bounded heap of the first skip+limit in sort order, fed by one tight loop over the
+// matches' sort keys. No query sorts or materialises its whole match set.
+
+// hit is a matching row, with its sort key and full-text score (0 without text).
 type hit struct {
 	slot  int32
+	key   uint64
 	score float64
 }
 
@@ -20,7 +30,7 @@ type hit struct {
 // columns' dictionaries. Price bounds compare in bleve's integer form of a float, as the
 // numeric range query did.
 type filter struct {
-	minKey, maxKey   int64
+	minKey, maxKey   uint64
 	hasMin, hasMax   bool
 	channel          uint32
 	hasChannel, none bool
@@ -32,10 +42,10 @@ type filter struct {
 func (c *columns) compileFilter(q domain.Query) filter {
 	var f filter
 	if q.MinPrice != nil {
-		f.minKey, f.hasMin = numeric.Float64ToInt64(*q.MinPrice), true
+		f.minKey, f.hasMin = flip(numeric.Float64ToInt64(*q.MinPrice)), true
 	}
 	if q.MaxPrice != nil {
-		f.maxKey, f.hasMax = numeric.Float64ToInt64(*q.MaxPrice), true
+		f.maxKey, f.hasMax = flip(numeric.Float64ToInt64(*q.MaxPrice)), true
 	}
 	if q.Channel != "" {
 		n, ok := c.chans.num[q.Channel]
@@ -49,22 +59,60 @@ func (c *columns) compileFilter(q domain.Query) filter {
 	return f
 }
 
-func (f *filter) match(r *row) bool {
+// apply keeps in m the rows matching f; needs c.mu held.
+func (c *columns) apply(m bitset, f *filter) {
 	if !f.any {
-		return r.live
+		return
 	}
-	if f.none || !r.live || f.hasMin && r.priceKey < f.minKey || f.hasMax && r.priceKey > f.maxKey {
-		return false
+	if f.none {
+		clear(m)
+		return
 	}
-	if f.hasChannel && !has(r.chans, r.chanBits, f.channel) {
-		return false
+	if f.hasChannel {
+		c.keepTerm(m, f.channel, c.chanSets, func(r *row) []uint32 { return r.chans })
 	}
 	for _, p := range f.pairs {
-		if !has(r.pairs, r.pairBits, p) {
-			return false
+		c.keepTerm(m, p, c.pairSets, func(r *row) []uint32 { return r.pairs })
+	}
+	if f.hasMin || f.hasMax {
+		lo, hi := f.minKey, f.maxKey
+		if !f.hasMin {
+			lo = 0
+		}
+		if !f.hasMax {
+			hi = math.MaxUint64
+		}
+		keys := c.priceKeys
+		for w, word := range m {
+			for b := word; b != 0; b &= b - 1 {
+				i := bits.TrailingZeros64(b)
+				if k := keys[w<<6+i]; k < lo || k > hi {
+					m[w] &^= 1 << i
+				}
+			}
 		}
 	}
-	return true
+}
+
+// keepTerm keeps in m the rows holding term n: an AND with its set, or a look at the lists
+// of the rows for a term past the sets.
+func (c *columns) keepTerm(m bitset, n uint32, sets []bitset, terms func(*row) []uint32) {
+	if n < 64 {
+		var set bitset
+		if int(n) < len(sets) {
+			set = sets[n]
+		}
+		m.and(set)
+		return
+	}
+	for w, word := range m {
+		for b := word; b != 0; b &= b - 1 {
+			i := bits.TrailingZeros64(b)
+			if !slices.Contains(terms(&c.rows[w<<6+i]), n) {
+				m[w] &^= 1 << i
+			}
+		}
+	}
 }
 
 // counts are facet counts: per channel and pair dictionary number, per price range.
@@ -94,63 +142,62 @@ func (c *counts) add(r *row, delta int32) {
 	}
 }
 
-// collector takes every match of a query: it counts them, counts the facets over all of them
-// (unless every document matches: then the columns' running counts are the answer) and keeps
-// the first skip+limit in sort order (a bounded heap, worst on top), so no query sorts or
-// materialises its whole match set.
-type collector struct {
-	rows   []row
-	filter filter
-	before func(a, b hit) bool // a sorts before b
-	keep   int
-	heap   []hit
-	total  int
-	// every: the query has neither text nor filters.
-	every bool
-	counts
+// count counts the facets of the total rows in m; needs c.mu held.
+func (c *columns) count(m bitset, total int) counts {
+	if sets := len(c.chanSets) + len(c.pairSets) + len(c.buckets); total*16 < sets*len(m) {
+		return c.countRows(m) // few matches: row by row is cheaper than a pass over every set
+	}
+	return c.countSets(m)
 }
 
-// newCollector needs c.mu held until the collector is done.
-func (c *columns) newCollector(q domain.Query) *collector {
-	keep := 0
-	if q.Limit > 0 {
-		keep = max(q.Skip, 0) + q.Limit
-	}
-	k := &collector{
-		rows: c.rows, filter: c.compileFilter(q), before: c.order(q.EffectiveSort()), keep: keep,
-		heap: make([]hit, 0, min(keep, 1024)),
-	}
-	k.every = !k.filter.any && strings.TrimSpace(q.Text) == ""
-	if !k.every {
-		k.chans, k.pairs = make([]int32, len(c.chans.text)), make([]int32, len(c.pairs.text))
-		k.prices = make([]int32, len(domain.PriceRanges))
-	}
-	return k
+func (c *columns) newCounts() counts {
+	return counts{chans: make([]int32, len(c.chans.text)), pairs: make([]int32, len(c.pairs.text)),
+		prices: make([]int32, len(domain.PriceRanges))}
 }
 
-// offer considers row slot, matched by the full text with score (or by no text).
-func (k *collector) offer(slot int32, score float64) {
-	r := &k.rows[slot]
-	if !k.filter.match(r) {
-		return
-	}
-	k.total++
-	if !k.every {
-		countTerms(k.chans, r.chanBits, r.chans, r.bigChans)
-		countTerms(k.pairs, r.pairBits, r.pairs, r.bigPairs)
-		if r.bucket >= 0 {
-			k.prices[r.bucket]++
+// countRows counts the terms of each row in m.
+func (c *columns) countRows(m bitset) counts {
+	n := c.newCounts()
+	for w, word := range m {
+		for b := word; b != 0; b &= b - 1 {
+			r := &c.rows[w<<6+bits.TrailingZeros64(b)]
+			countTerms(n.chans, r.chanBits, r.chans, r.bigChans)
+			countTerms(n.pairs, r.pairBits, r.pairs, r.bigPairs)
+			if r.bucket >= 0 {
+				n.prices[r.bucket]++
+			}
 		}
 	}
-	h := hit{slot: slot, score: score}
-	switch {
-	case k.keep == 0:
-	case len(k.heap) < k.keep:
-		k.heap = append(k.heap, h)
-		k.up(len(k.heap) - 1)
-	case k.before(h, k.heap[0]):
-		k.heap[0] = h
-		k.down(0)
+	return n
+}
+
+// countSets counts each term's rows in m from its set.
+func (c *columns) countSets(m bitset) counts {
+	n := c.newCounts()
+	for t, set := range c.chanSets {
+		n.chans[t] = m.andCount(set)
+	}
+	for t, set := range c.pairSets {
+		n.pairs[t] = m.andCount(set)
+	}
+	for i, set := range c.buckets {
+		n.prices[i] = m.andCount(set)
+	}
+	c.countBig(m, c.bigChans, n.chans, func(r *row) []uint32 { return r.chans })
+	c.countBig(m, c.bigPairs, n.pairs, func(r *row) []uint32 { return r.pairs })
+	return n
+}
+
+// countBig counts the terms past the sets of the rows in both m and big.
+func (c *columns) countBig(m, big bitset, counts []int32, terms func(*row) []uint32) {
+	for w, word := range big[:min(len(big), len(m))] {
+		for b := word & m[w]; b != 0; b &= b - 1 {
+			for _, t := range terms(&c.rows[w<<6+bits.TrailingZeros64(b)]) {
+				if t >= 64 {
+					counts[t]++
+				}
+			}
+		}
 	}
 }
 
@@ -168,59 +215,58 @@ func countTerms(counts []int32, low uint64, terms []uint32, big bool) {
 	}
 }
 
-// up and down keep the heap's worst hit (the one sorting last) at the root.
-func (k *collector) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !k.before(k.heap[p], k.heap[i]) {
-			return
-		}
-		k.heap[p], k.heap[i] = k.heap[i], k.heap[p]
-		i = p
+// search answers q over the columns: tokens are its analysed text (text says there is one).
+// Needs c.mu held.
+func (c *columns) search(q domain.Query, text bool, tokens analysis.TokenStream) domain.Result {
+	s := scratchPool.Get().(*scratch)
+	defer scratchPool.Put(s)
+	m := &s.match
+	m.resize((len(c.rows) + 63) / 64)
+	if text {
+		c.matchText(tokens, s)
+		copy(*m, s.touched)
+		m.and(c.live)
+	} else {
+		copy(*m, c.live)
 	}
+	f := c.compileFilter(q)
+	c.apply(*m, &f)
+	total := m.count()
+	n := &c.all
+	if text || f.any {
+		counted := c.count(*m, total)
+		n = &counted
+	}
+	k := newPager(c, q, text && len(tokens) > 0)
+	k.collect(*m, s, len(tokens))
+	page := k.page(q.Skip)
+	items := make([]domain.Document, len(page))
+	for i, h := range page {
+		items[i] = cloneDoc(c.rows[h.slot].doc)
+	}
+	s.reset()
+	return domain.Result{Total: total, Items: items, Facets: c.facets(n)}
 }
 
-func (k *collector) down(i int) {
-	for {
-		worst, l, r := i, 2*i+1, 2*i+2
-		if l < len(k.heap) && k.before(k.heap[worst], k.heap[l]) {
-			worst = l
-		}
-		if r < len(k.heap) && k.before(k.heap[worst], k.heap[r]) {
-			worst = r
-		}
-		if worst == i {
-			return
-		}
-		k.heap[i], k.heap[worst] = k.heap[worst], k.heap[i]
-		i = worst
+// cloneDoc copies a row's document, so that callers may change what they are given.
+func cloneDoc(d domain.Document) domain.Document {
+	d.Specifications = slices.Clone(d.Specifications)
+	for i := range d.Specifications {
+		d.Specifications[i].Characteristics = slices.Clone(d.Specifications[i].Characteristics)
 	}
-}
-
-// page returns the rows of the requested page, in order.
-func (k *collector) page(skip int) []hit {
-	slices.SortFunc(k.heap, func(a, b hit) int {
-		if k.before(a, b) {
-			return -1
-		}
-		if k.before(b, a) {
-			return 1
-		}
-		return 0
-	})
-	if skip >= len(k.heap) {
-		return nil
+	d.Pricing, d.SalesChannels = slices.Clone(d.Pricing), slices.Clone(d.SalesChannels)
+	if d.PublishedAt != nil {
+		t := *d.PublishedAt
+		d.PublishedAt = &t
 	}
-	return k.heap[max(skip, 0):]
+	v := &d.Versions
+	v.Specifications, v.Characteristics, v.Prices = maps.Clone(v.Specifications), maps.Clone(v.Characteristics), maps.Clone(v.Prices)
+	return d
 }
 
 // facets turns the counts into the store's facets, as bleve's terms and numeric range facets
 // did: the top values by count (then value), grouped and trimmed the same way.
-func (k *collector) facets(c *columns) domain.Facets {
-	n := &k.counts
-	if k.every {
-		n = &c.all
-	}
+func (c *columns) facets(n *counts) domain.Facets {
 	f := domain.Facets{
 		PriceRanges:     []domain.RangeCount{},
 		Channels:        topTerms(n.chans, c.chans.text, domain.FacetSize),
@@ -246,47 +292,3 @@ func topTerms(counts []int32, text []string, size int) []domain.ValueCount {
 	return out[:min(size, len(out))]
 }
 
-// order is the "sorts before" of s over the rows, with the tie-breaks the index always had:
-// missing publication dates last, then the document id.
-func (c *columns) order(s domain.Sort) func(a, b hit) bool {
-	rows := c.rows
-	byID := func(a, b hit) bool { return rows[a.slot].id < rows[b.slot].id }
-	newest := func(a, b hit) bool {
-		ra, rb := &rows[a.slot], &rows[b.slot]
-		if ra.hasPub != rb.hasPub {
-			return ra.hasPub
-		}
-		if ra.published != rb.published {
-			return ra.published > rb.published
-		}
-		return byID(a, b)
-	}
-	switch s {
-	case domain.SortPriceAsc, domain.SortPriceDesc:
-		desc := s == domain.SortPriceDesc
-		return func(a, b hit) bool {
-			pa, pb := rows[a.slot].priceKey, rows[b.slot].priceKey
-			if pa != pb {
-				return pa < pb != desc
-			}
-			return byID(a, b)
-		}
-	case domain.SortName:
-		return func(a, b hit) bool {
-			na, nb := rows[a.slot].name, rows[b.slot].name
-			if na != nb {
-				return na < nb
-			}
-			return byID(a, b)
-		}
-	case domain.SortNewest:
-		return newest
-	default:
-		return func(a, b hit) bool {
-			if a.score != b.score {
-				return a.score > b.score
-			}
-			return newest(a, b)
-		}
-	}
-}

@@ -2,9 +2,10 @@ package bleve
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
+	"math"
 	"math/bits"
-	"slices"
 	"strings"
 	"sync"
 
@@ -19,10 +20,13 @@ import (
 // read, one row per indexed document. Bleve gets these from doc values, visiting every hit of
 // a query for each field: over 50,000 offerings that cost seconds under load (issue 13), while
 // the same values in memory take a few MiB and a scan of all of them well under a millisecond.
-// Bleve still answers full text; everything else is answered here.
+// The full text (text.go) and the returned documents are answered here too: each row holds its
+// document decoded from the stored source (~1 KiB a document, ~52 MiB at 50,000 offerings),
+// since loading and decoding 20 sources from bleve cost a third of a query. Bleve is storage:
+// Open rebuilds the columns from it.
 //
 // The index writes the columns after bleve on Index and before bleve on Remove (one writer at
-// a time), so every document a row names is in bleve and its stored source can be loaded.
+// a time), so every document a row names is in bleve.
 type columns struct {
 	mu    sync.RWMutex
 	slots map[string]int32 // document id → row
@@ -33,8 +37,20 @@ type columns struct {
 	gens  []uint32
 	terms [][3][]uint32
 	free  []int32 // rows of removed documents, reused first
-	chans dict
-	pairs dict
+	// The columns a query scans, apart from rows so that a scan reads only what it compares:
+	// live marks the rows holding a document; priceKeys, newKeys and nameKeys are each row's
+	// sort keys (see sortKeys); chanSets and pairSets mark the rows holding each term numbered
+	// below 64, bigChans and bigPairs the rows holding terms past them, buckets the rows of each
+	// price facet range. Filters and facet counts are then ANDs and popcounts of words.
+	live                         bitset
+	priceKeys, newKeys, nameKeys []uint64
+	// ties are the rows' id and lower-cased name (the name_sort field), which break key ties.
+	ties               []ties
+	chanSets, pairSets []bitset
+	bigChans, bigPairs bitset
+	buckets            []bitset
+	chans              dict
+	pairs              dict
 	// all counts the facets over every document, kept up to date by put and remove, so a
 	// query without text or filters (browsing) counts nothing.
 	all counts
@@ -46,26 +62,41 @@ type columns struct {
 
 // row is one document's values. Term lists hold dictionary numbers, each at most once.
 type row struct {
-	id   string
-	live bool
-	// name is the lower-cased name, the name sort key (as the name_sort field).
-	name string
-	// priceKey is domain.Document.PriceFrom in its order-preserving integer form, the one
-	// bleve compares when it filters and sorts numbers.
-	priceKey int64
+	// doc is the document as a search returns it (decoded from its stored source), so a page
+	// of hits is copied from memory instead of loaded and decoded from bleve.
+	doc domain.Document
 	// bucket is the index of the price facet range holding price (the ranges do not overlap),
 	// -1 for none.
 	bucket int8
-	// published is the publication time in Unix nanoseconds (bleve's date form), if hasPub.
-	published int64
-	hasPub    bool
-	chans     []uint32
-	pairs     []uint32
-	// chanBits and pairBits mark the terms numbered below 64, so most filters and counts
-	// read bits instead of walking the lists; bigChans and bigPairs say the lists hold more.
+	chans  []uint32
+	pairs  []uint32
+	// chanBits and pairBits mark the terms numbered below 64; bigChans and bigPairs say the
+	// lists hold more.
 	chanBits, pairBits uint64
 	bigChans, bigPairs bool
 }
+
+// ties are a row's values that decide between equal sort keys.
+type ties struct{ id, name string }
+
+// sortKeys are a row's sort keys, each ascending in its order: the price in bleve's
+// order-preserving integer form, the publication time (newest first, missing last) and the
+// first 8 bytes of the name (ties compare the whole name).
+type sortKeys struct{ price, newest, name uint64 }
+
+func keysOf(d domain.Document, name string) sortKeys {
+	k := sortKeys{price: flip(numeric.Float64ToInt64(d.PriceFrom())), newest: math.MaxUint64}
+	if d.PublishedAt != nil {
+		k.newest = ^flip(d.PublishedAt.UnixNano())
+	}
+	var b [8]byte
+	copy(b[:], name)
+	k.name = binary.BigEndian.Uint64(b[:])
+	return k
+}
+
+// flip maps int64 order onto uint64 order.
+func flip(n int64) uint64 { return uint64(n) ^ 1<<63 }
 
 // dict numbers the distinct terms of one field (channels, characteristic pairs). Numbers are
 // never reused: a term whose documents are all gone stays, counted zero.
@@ -103,15 +134,12 @@ func (c *columns) analyse(docs []domain.Document) []analysed {
 // toRow computes a document's values as toFields indexes them.
 func (c *columns) toRow(d domain.Document) row {
 	price := d.PriceFrom()
-	r := row{id: d.ID, live: true, name: strings.ToLower(d.Name), priceKey: numeric.Float64ToInt64(price), bucket: -1}
+	r := row{doc: d, bucket: -1}
 	for i, pr := range domain.PriceRanges {
 		if pr.Contains(price) {
 			r.bucket = int8(i)
 			break
 		}
-	}
-	if d.PublishedAt != nil {
-		r.published, r.hasPub = d.PublishedAt.UnixNano(), true
 	}
 	for _, ch := range d.SalesChannels {
 		r.chans = appendOnce(r.chans, c.chans.number(ch))
@@ -125,6 +153,46 @@ func (c *columns) toRow(d domain.Document) row {
 	return r
 }
 
+// mark sets (on) or clears row s's bits in the scanned columns.
+func (c *columns) mark(s int32, r *row, on bool) {
+	flag := func(b *bitset) {
+		if on {
+			b.set(s)
+		} else {
+			b.unset(s)
+		}
+	}
+	flag(&c.live)
+	for _, n := range r.chans {
+		if n < 64 {
+			for int(n) >= len(c.chanSets) {
+				c.chanSets = append(c.chanSets, nil)
+			}
+			flag(&c.chanSets[n])
+		}
+	}
+	for _, n := range r.pairs {
+		if n < 64 {
+			for int(n) >= len(c.pairSets) {
+				c.pairSets = append(c.pairSets, nil)
+			}
+			flag(&c.pairSets[n])
+		}
+	}
+	if r.bigChans {
+		flag(&c.bigChans)
+	}
+	if r.bigPairs {
+		flag(&c.bigPairs)
+	}
+	if r.bucket >= 0 {
+		if c.buckets == nil {
+			c.buckets = make([]bitset, len(domain.PriceRanges))
+		}
+		flag(&c.buckets[r.bucket])
+	}
+}
+
 func bitsOf(terms []uint32) uint64 {
 	var b uint64
 	for _, n := range terms {
@@ -133,14 +201,6 @@ func bitsOf(terms []uint32) uint64 {
 		}
 	}
 	return b
-}
-
-// has reports whether a row with terms (bits their low numbers) holds term n.
-func has(terms []uint32, bits uint64, n uint32) bool {
-	if n < 64 {
-		return bits&(1<<n) != 0
-	}
-	return slices.Contains(terms, n)
 }
 
 func appendOnce(s []uint32, n uint32) []uint32 {
@@ -159,6 +219,8 @@ func (c *columns) put(docs []domain.Document, text []analysed) {
 	defer c.mu.Unlock()
 	for i, d := range docs {
 		r := c.toRow(d)
+		t := ties{id: d.ID, name: strings.ToLower(d.Name)}
+		k := keysOf(d, t.name)
 		s, ok := c.slots[d.ID]
 		switch {
 		case ok:
@@ -169,10 +231,14 @@ func (c *columns) put(docs []domain.Document, text []analysed) {
 		default:
 			s = int32(len(c.rows))
 			c.rows, c.gens, c.terms = append(c.rows, row{}), append(c.gens, 0), append(c.terms, [3][]uint32{})
+			c.priceKeys, c.newKeys, c.nameKeys = append(c.priceKeys, 0), append(c.newKeys, 0), append(c.nameKeys, 0)
+			c.ties = append(c.ties, ties{})
 		}
 		c.gen++
 		c.slots[d.ID] = s
 		c.rows[s], c.gens[s] = r, c.gen
+		c.priceKeys[s], c.newKeys[s], c.nameKeys[s], c.ties[s] = k.price, k.newest, k.name, t
+		c.mark(s, &r, true)
 		c.all.add(&r, 1)
 		c.link(s, c.gen, text[i])
 	}
@@ -197,7 +263,8 @@ func (c *columns) remove(ids []string) {
 func (c *columns) clear(s int32) {
 	old, terms := c.rows[s], c.terms[s]
 	c.all.add(&old, -1)
-	c.rows[s], c.gens[s], c.terms[s] = row{}, 0, [3][]uint32{}
+	c.mark(s, &old, false)
+	c.rows[s], c.gens[s], c.terms[s], c.ties[s] = row{}, 0, [3][]uint32{}, ties{}
 	c.unlink(terms)
 }
 

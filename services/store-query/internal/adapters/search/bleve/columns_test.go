@@ -3,6 +3,7 @@ package bleve
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"path/filepath"
 	"reflect"
@@ -41,7 +42,7 @@ func TestRowsHoldEachTermOnceAndReuseFreedSlots(t *testing.T) {
 		Pricing: []domain.DocPrice{{Value: 30}, {Value: 20}}}
 	put(d)
 	r := c.rows[c.slots["a"]]
-	if len(r.chans) != 2 || r.name != "fiber max" || r.bucket != 0 || r.hasPub {
+	if len(r.chans) != 2 || c.ties[c.slots["a"]].name != "fiber max" || r.bucket != 0 || r.doc.PublishedAt != nil || c.newKeys[c.slots["a"]] != math.MaxUint64 {
 		t.Fatalf("row = %+v", r)
 	}
 	if online := c.chans.num["online"]; c.all.chans[online] != 1 || c.all.prices[0] != 1 {
@@ -51,7 +52,7 @@ func TestRowsHoldEachTermOnceAndReuseFreedSlots(t *testing.T) {
 	if online := c.chans.num["online"]; c.all.chans[online] != 0 || c.all.prices[0] != 0 {
 		t.Fatalf("running counts after removal = %+v", c.all)
 	}
-	if c.size() != 0 || c.rows[0].live {
+	if c.size() != 0 || c.live.has(0) || c.live.count() != 0 {
 		t.Fatalf("after removal: %d documents, row %+v", c.size(), c.rows[0])
 	}
 	put(domain.Document{ID: "b"}, domain.Document{ID: "c"})
@@ -59,7 +60,7 @@ func TestRowsHoldEachTermOnceAndReuseFreedSlots(t *testing.T) {
 		t.Fatalf("slots = %v over %d rows, want b in the freed row 0", c.slots, len(c.rows))
 	}
 	put(domain.Document{ID: "b", Name: "new"}, domain.Document{ID: "b", Name: "newer"})
-	if c.size() != 2 || c.rows[c.slots["b"]].name != "newer" {
+	if c.size() != 2 || c.ties[c.slots["b"]].name != "newer" {
 		t.Fatalf("replacing b: %d documents, row %+v", c.size(), c.rows[c.slots["b"]])
 	}
 }
@@ -184,23 +185,37 @@ func TestFiltersFindTermsNumberedPastTheBitmasks(t *testing.T) {
 		channel string
 		want    int
 	}{{"c69", 2}, {"c3", 2}, {"c68", 2}, {"c0", 1}, {"c70", 0}} {
-		f := c.compileFilter(domain.Query{Channel: tc.channel})
-		n := 0
-		for i := range c.rows {
-			if f.match(&c.rows[i]) {
-				n++
-			}
-		}
-		if n != tc.want {
+		if n := c.search(domain.Query{Channel: tc.channel}, false, nil).Total; n != tc.want {
 			t.Errorf("channel %s: %d matches, want %d", tc.channel, n, tc.want)
 		}
 	}
-	k := c.newCollector(domain.Query{Channel: "c3", Limit: 1})
-	for i := range c.rows {
-		k.offer(int32(i), 0)
-	}
-	f := k.facets(c)
+	f := c.search(domain.Query{Channel: "c3", Limit: 1}, false, nil).Facets
 	if len(f.Channels) != 50 || f.Channels[0] != (domain.ValueCount{Value: "c3", Count: 2}) || f.Channels[1] != (domain.ValueCount{Value: "c69", Count: 2}) {
 		t.Errorf("channel facet = %v", f.Channels[:3])
+	}
+}
+
+func TestFacetsCountedRowByRowEqualThoseCountedFromTheSets(t *testing.T) {
+	c := newColumns(indexMapping().AnalyzerNamed(en.AnalyzerName))
+	r := rand.New(rand.NewPCG(5, 8))
+	var docs []domain.Document
+	for i := range 3000 {
+		d := randomDocument(r, i)
+		if i%7 == 0 { // terms numbered past the sets
+			d.SalesChannels = append(d.SalesChannels, fmt.Sprintf("extra-%d", i%90))
+		}
+		docs = append(docs, d)
+	}
+	c.put(docs, c.analyse(docs))
+	c.remove([]string{docs[0].ID, docs[5].ID})
+	for range 200 {
+		q := randomQuery(r)
+		m := make(bitset, (len(c.rows)+63)/64)
+		copy(m, c.live)
+		f := c.compileFilter(q)
+		c.apply(m, &f)
+		if rows, sets := c.countRows(m), c.countSets(m); !reflect.DeepEqual(rows, sets) {
+			t.Fatalf("query %+v: row by row %+v, from the sets %+v", q, rows, sets)
+		}
 	}
 }

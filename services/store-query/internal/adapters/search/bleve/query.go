@@ -26,10 +26,13 @@ const (
 const pairFacetSize = 500
 
 // Search implements app.Searcher. The columns match and score the full text (as bleve would,
-// see text.go), filter, count the facets and order the matches (or every document, without
-// text); bleve then loads the stored source of the page's documents only. As in
-// Elasticsearch, filters do not change relevance.
+// see text.go), filter, count the facets, order the matches (or every document, without text)
+// and copy the page's documents, all in memory: bleve is not read. As in Elasticsearch,
+// filters do not change relevance.
 func (x *Index) Search(ctx context.Context, q domain.Query) (domain.Result, error) {
+	if err := ctx.Err(); err != nil {
+		return domain.Result{}, err
+	}
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.idx == nil {
@@ -43,24 +46,7 @@ func (x *Index) Search(ctx context.Context, q domain.Query) (domain.Result, erro
 	}
 	cols.mu.RLock()
 	defer cols.mu.RUnlock()
-	k := cols.newCollector(q)
-	if text != "" {
-		cols.matchText(tokens, k)
-	} else {
-		for s := range cols.rows {
-			k.offer(int32(s), 0)
-		}
-	}
-	page := k.page(q.Skip)
-	ids := make([]string, len(page))
-	for i, h := range page {
-		ids[i] = cols.rows[h.slot].id
-	}
-	items, err := loadSources(ctx, x.idx, ids)
-	if err != nil {
-		return domain.Result{}, err
-	}
-	return domain.Result{Total: k.total, Items: items, Facets: k.facets(cols)}, nil
+	return cols.search(q, text != "", tokens), nil
 }
 
 // textHit is one full-text match.
@@ -91,7 +77,7 @@ func allHits(ctx context.Context, idx bleve.Index, q query.Query) ([]textHit, er
 	return hits, nil
 }
 
-// loadSources loads and decodes the stored documents of ids, in order.
+// loadSources loads and decodes the stored documents of ids, in order (Open reads them).
 func loadSources(ctx context.Context, idx bleve.Index, ids []string) ([]domain.Document, error) {
 	out := make([]domain.Document, 0, len(ids))
 	if len(ids) == 0 {

@@ -2,6 +2,7 @@ package bleve
 
 import (
 	"math"
+	"math/bits"
 	"sync"
 
 	"github.com/blevesearch/bleve/v2/analysis"
@@ -100,33 +101,36 @@ func (c *columns) compact(p *postings, n uint32) {
 	p.lists[n], p.stale[n] = kept, 0
 }
 
-// scratch holds one query's per-row score sums, reused across queries.
+// scratch holds one query's per-row score sums and match sets, reused across queries.
 type scratch struct {
 	sum     [3][]float64
 	matched [3][]uint16
-	touched []int32
+	// touched marks the rows some posting of the query reached, match the query's matches.
+	touched, match bitset
 }
 
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// matchText offers every document matching tokens to k, scored as bleve scores textQuery:
-// per term idf = 1+ln(docs/(docFreq+1)), weight (boost·idf)², query norm 1/√Σweights, term
-// score √freq·norm·idf·(boost·idf·queryNorm), each field's sum times its share of matched
-// terms, their sum times the share of matched fields. Needs c.mu held.
-func (c *columns) matchText(tokens analysis.TokenStream, k *collector) {
+// matchText marks in s.touched every row matching tokens and sums their scores per field,
+// as bleve scores textQuery (see score): per term idf = 1+ln(docs/(docFreq+1)), weight
+// (boost·idf)², query norm 1/√Σweights, term score √freq·norm·idf·(boost·idf·queryNorm).
+// Needs c.mu held.
+func (c *columns) matchText(tokens analysis.TokenStream, s *scratch) {
+	s.grow(len(c.rows))
 	if len(tokens) == 0 {
 		return // bleve: match none
 	}
 	docs := float64(len(c.slots))
 	type term struct {
-		list   []posting
-		idf    float64
-		weight float64
+		list []posting
+		idf  float64
 	}
+	var buf [3][8]term
 	var terms [3][]term
 	sumOfSquaredWeights := 0.0
 	for f, tf := range textFields {
 		fieldWeight := 0.0
+		terms[f] = buf[f][:0]
 		for _, tok := range tokens {
 			var t term
 			var df int32
@@ -141,43 +145,42 @@ func (c *columns) matchText(tokens analysis.TokenStream, k *collector) {
 		sumOfSquaredWeights += fieldWeight
 	}
 	queryNorm := 1.0 / math.Sqrt(sumOfSquaredWeights)
-	s := scratchPool.Get().(*scratch)
-	defer scratchPool.Put(s)
-	s.grow(len(c.rows))
+	gens, touched := c.gens, s.touched
 	for f, tf := range textFields {
 		sum, matched := s.sum[f], s.matched[f]
 		for _, t := range terms[f] {
 			queryWeight := tf.boost * t.idf * queryNorm
 			for _, p := range t.list {
-				if c.gens[p.slot] != p.gen {
+				if gens[p.slot] != p.gen {
 					continue
 				}
 				score := p.tfNorm * t.idf
 				if queryWeight != 1.0 {
 					score *= queryWeight
 				}
-				if matched[p.slot] == 0 && s.untouched(p.slot) {
-					s.touched = append(s.touched, p.slot)
-				}
+				touched[p.slot>>6] |= 1 << (p.slot & 63)
 				sum[p.slot] += score
 				matched[p.slot]++
 			}
 		}
 	}
-	n := float64(len(tokens))
-	for _, slot := range s.touched {
-		total, fields := 0.0, 0
-		for f := range textFields {
-			if m := s.matched[f][slot]; m > 0 {
-				total += s.sum[f][slot] * (float64(m) / n)
-				fields++
-			}
-		}
-		k.offer(slot, total*(float64(fields)/float64(len(textFields))))
-	}
-	s.reset()
 }
 
+// score is a touched row's score: each field's sum times its share of the query's tokens
+// matched, their sum times the share of fields matched.
+func (s *scratch) score(slot int32, tokens int) float64 {
+	n := float64(tokens)
+	total, fields := 0.0, 0
+	for f := range textFields {
+		if m := s.matched[f][slot]; m > 0 {
+			total += s.sum[f][slot] * (float64(m) / n)
+			fields++
+		}
+	}
+	return total * (float64(fields) / float64(len(textFields)))
+}
+
+// grow makes room for n rows, all clear.
 func (s *scratch) grow(n int) {
 	for f := range s.sum {
 		if len(s.sum[f]) < n {
@@ -185,23 +188,18 @@ func (s *scratch) grow(n int) {
 			s.matched[f] = make([]uint16, n+n/4)
 		}
 	}
+	s.touched.resize((n + 63) / 64)
 }
 
-// untouched reports whether no field has seen slot yet in this query.
-func (s *scratch) untouched(slot int32) bool {
-	for f := range s.matched {
-		if s.matched[f][slot] != 0 {
-			return false
-		}
-	}
-	return true
-}
-
+// reset clears what the query touched.
 func (s *scratch) reset() {
-	for _, slot := range s.touched {
-		for f := range s.sum {
-			s.sum[f][slot], s.matched[f][slot] = 0, 0
+	for w, word := range s.touched {
+		for b := word; b != 0; b &= b - 1 {
+			slot := w<<6 + bits.TrailingZeros64(b)
+			for f := range s.sum {
+				s.sum[f][slot], s.matched[f][slot] = 0, 0
+			}
 		}
 	}
-	s.touched = s.touched[:0]
+	clear(s.touched)
 }
