@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -184,7 +185,15 @@ func priceValue(raw json.RawMessage) (float64, error) {
 	} else {
 		s = string(raw)
 	}
-	return strconv.ParseFloat(s, 64)
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil {
+		return 0, err
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		// JSON cannot carry them: the store could never serve the offering's document again.
+		return 0, fmt.Errorf("%q is not a finite number", s)
+	}
+	return v, nil
 }
 
 // DecodeOffering reads an offering event.
@@ -223,6 +232,10 @@ func DecodeOffering(e messaging.Envelope) (domain.Offering, error) {
 	if o.Status == domain.StatusPublished && o.PublishedAt == nil {
 		t := e.OccurredAt.UTC()
 		o.PublishedAt = &t
+	}
+	if o.PublishedAt != nil && (o.PublishedAt.Year() < 0 || o.PublishedAt.Year() > 9999) {
+		// RFC 3339, and so the store's JSON answers, cannot write such a time in UTC.
+		return domain.Offering{}, invalid(e, "published_at %s is outside the years 0-9999 in UTC", o.PublishedAt)
 	}
 	return o, nil
 }
