@@ -32,19 +32,30 @@ func Handler(svc *app.Service) messaging.Handler {
 		if e.EventType != EventOfferingRetired {
 			return nil
 		}
-		var payload struct {
-			ID string `json:"id"`
-		}
-		if err := json.Unmarshal(e.Payload, &payload); err != nil {
-			return messaging.Permanent(fmt.Errorf("decode %s payload: %w", e.EventType, err))
-		}
-		id, err := uuid.Parse(payload.ID)
+		id, err := RetiredOffering(e)
 		if err != nil {
-			id, err = uuid.Parse(e.EntityID)
-		}
-		if err != nil {
-			return messaging.Permanent(fmt.Errorf("%s event %s names no offering id", e.EventType, e.EventID))
+			return err
 		}
 		return svc.ReleaseOffering(ctx, e.EventID, id)
 	}
+}
+
+// RetiredOffering decodes the id of the offering an OfferingRetired event retires: the
+// payload's id, or else the envelope's entity id. An event naming no valid id is permanent
+// (messaging.Permanent): retrying cannot fix it.
+func RetiredOffering(e messaging.Envelope) (uuid.UUID, error) {
+	var payload struct {
+		ID string `json:"id"`
+	}
+	if err := json.Unmarshal(e.Payload, &payload); err != nil {
+		return uuid.Nil, messaging.Permanent(fmt.Errorf("decode %s payload: %w", e.EventType, err))
+	}
+	id, err := uuid.Parse(payload.ID)
+	if err != nil || id == uuid.Nil {
+		id, err = uuid.Parse(e.EntityID)
+	}
+	if err != nil || id == uuid.Nil { // the nil UUID names no offering
+		return uuid.Nil, messaging.Permanent(fmt.Errorf("%s event %s names no offering id", e.EventType, e.EventID))
+	}
+	return id, nil
 }
