@@ -48,11 +48,32 @@ func Encode(e Envelope) ([]byte, error) {
 		e.TraceContext = map[string]string{}
 	}
 	e.OccurredAt = e.OccurredAt.UTC()
-	b, err := json.Marshal(e)
+	// The payload is spliced in as it is: Validate has just checked it is JSON, and marshalling
+	// it as a json.RawMessage would check and copy it a second time (a tenth of the relay's CPU).
+	payload := bytes.TrimSpace(e.Payload)
+	e.Payload = nil
+	head, err := json.Marshal(envelopeHead(e))
 	if err != nil {
 		return nil, fmt.Errorf("encode envelope %s: %w", e.EventID, err)
 	}
-	return b, nil
+	b := make([]byte, 0, len(head)+len(`,"payload":`)+len(payload))
+	b = append(b, head[:len(head)-1]...) // without the closing brace
+	b = append(b, `,"payload":`...)
+	b = append(b, payload...)
+	return append(b, '}'), nil
+}
+
+// envelopeHead is the envelope without its payload, for Encode.
+type envelopeHead struct {
+	EventID       string            `json:"event_id"`
+	EventType     string            `json:"event_type"`
+	SchemaVersion int               `json:"schema_version"`
+	EntityID      string            `json:"entity_id"`
+	EntityVersion int64             `json:"entity_version"`
+	OccurredAt    time.Time         `json:"occurred_at"`
+	CorrelationID string            `json:"correlation_id"`
+	TraceContext  map[string]string `json:"trace_context"`
+	Payload       json.RawMessage   `json:"-"`
 }
 
 // DecodeEnvelope parses and validates an envelope. Unknown fields are tolerated so older
