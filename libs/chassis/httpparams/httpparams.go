@@ -5,6 +5,7 @@ package httpparams
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/go-chi/chi/v5"
 	"github.com/google/uuid"
@@ -51,3 +52,20 @@ func Page(r *http.Request) (skip, limit int, err error) {
 	}
 	return skip, limit, verr.OrNil()
 }
+
+// IfMatch reads an optional If-Match header holding a version ("3", "\"3\"" or W/"3"); "*" or
+// no header means no expectation. Anything else is a validation error naming If-Match.
+func IfMatch(r *http.Request) (*int64, error) {
+	h := strings.TrimSpace(r.Header.Get("If-Match"))
+	if h == "" || h == "*" {
+		return nil, nil
+	}
+	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
+	if err != nil || v < 1 {
+		return nil, apierror.Invalid("If-Match", "must be a version number such as \"3\"")
+	}
+	return &v, nil
+}
+
+// ETag formats a version as a strong entity tag, which IfMatch reads back.
+func ETag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }

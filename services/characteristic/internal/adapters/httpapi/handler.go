@@ -11,6 +11,7 @@ import (
 
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
+	"github.com/tmfcatalog/platform/libs/chassis/httpparams"
 
 	"github.com/tmfcatalog/platform/services/characteristic/internal/app"
 	"github.com/tmfcatalog/platform/services/characteristic/internal/domain"
@@ -97,7 +98,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/characteristics/"+c.ID.String())
-	w.Header().Set("ETag", etag(c.Version))
+	w.Header().Set("ETag", httpparams.ETag(c.Version))
 	apierror.WriteJSON(w, http.StatusCreated, toResponse(c))
 }
 
@@ -130,7 +131,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(c.Version))
+	w.Header().Set("ETag", httpparams.ETag(c.Version))
 	apierror.WriteJSON(w, http.StatusOK, toResponse(c))
 }
 
@@ -140,7 +141,7 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	expected, err := ifMatch(r)
+	expected, err := httpparams.IfMatch(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -155,7 +156,7 @@ func (h *Handler) update(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(c.Version))
+	w.Header().Set("ETag", httpparams.ETag(c.Version))
 	apierror.WriteJSON(w, http.StatusOK, toResponse(c))
 }
 
@@ -165,7 +166,7 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	expected, err := ifMatch(r)
+	expected, err := httpparams.IfMatch(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return

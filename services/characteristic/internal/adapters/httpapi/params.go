@@ -2,12 +2,9 @@ package httpapi
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/google/uuid"
 
-	"github.com/tmfcatalog/platform/libs/chassis/apierror"
 	"github.com/tmfcatalog/platform/libs/chassis/httpparams"
 
 	"github.com/tmfcatalog/platform/services/characteristic/internal/app"
@@ -24,20 +21,3 @@ func parsePage(r *http.Request) (app.Page, error) {
 	}
 	return app.Page{Skip: skip, Limit: limit}, nil
 }
-
-// ifMatch reads an optional If-Match header holding a version ("3", "\"3\"" or W/"3"); "*" or
-// no header means no expectation.
-func ifMatch(r *http.Request) (*int64, error) {
-	h := strings.TrimSpace(r.Header.Get("If-Match"))
-	if h == "" || h == "*" {
-		return nil, nil
-	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
-	if err != nil || v < 1 {
-		return nil, apierror.Invalid("If-Match", "must be a version number such as \"3\"")
-	}
-	return &v, nil
-}
-
-// etag formats a version as a strong entity tag.
-func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
+	"github.com/tmfcatalog/platform/libs/chassis/httpparams"
 
 	"github.com/tmfcatalog/platform/services/specification/internal/app"
 	"github.com/tmfcatalog/platform/services/specification/internal/domain"
@@ -118,7 +119,7 @@ func (h *Handler) create(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/specifications/"+s.ID.String())
-	w.Header().Set("ETag", etag(s.Version))
+	w.Header().Set("ETag", httpparams.ETag(s.Version))
 	apierror.WriteJSON(w, http.StatusCreated, toResponse(s))
 }
 
@@ -151,7 +152,7 @@ func (h *Handler) get(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(e.Version))
+	w.Header().Set("ETag", httpparams.ETag(e.Version))
 	apierror.WriteJSON(w, http.StatusOK, toExpanded(e))
 }
 
@@ -161,7 +162,7 @@ func (h *Handler) replace(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	expected, err := ifMatch(r)
+	expected, err := httpparams.IfMatch(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -176,7 +177,7 @@ func (h *Handler) replace(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	w.Header().Set("ETag", etag(s.Version))
+	w.Header().Set("ETag", httpparams.ETag(s.Version))
 	apierror.WriteJSON(w, http.StatusOK, toResponse(s))
 }
 
@@ -186,7 +187,7 @@ func (h *Handler) delete(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	expected, err := ifMatch(r)
+	expected, err := httpparams.IfMatch(r)
 	if err != nil {
 		h.fail(w, r, err)
 		return
