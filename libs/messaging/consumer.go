@@ -9,6 +9,8 @@ import (
 	"time"
 
 	amqp "github.com/rabbitmq/amqp091-go"
+
+	"github.com/tmfcatalog/platform/libs/chassis/keyedlock"
 )
 
 // ConsumerConfig configures a Consumer. Zero values take the documented defaults.
@@ -90,7 +92,9 @@ type Consumer struct {
 	h    Handler
 	log  *slog.Logger
 
-	inflight keyedMutex
+	// inflight serialises work per event id, so concurrent duplicates in one process run one
+	// after the other and the second sees the first's idempotency record.
+	inflight keyedlock.Map
 }
 
 // NewConsumer returns a consumer for cfg.Group that calls h for every event.
@@ -212,41 +216,5 @@ func (c *Consumer) watchLag(ctx context.Context) {
 		if err == nil {
 			dlqDepth.WithLabelValues(c.cfg.Group).Set(float64(dlq.Messages))
 		}
-	}
-}
-
-// keyedMutex serialises work per key (event id) so concurrent duplicates in one process run
-// one after the other and the second sees the first's idempotency record.
-type keyedMutex struct {
-	mu    sync.Mutex
-	locks map[string]*keyedEntry
-}
-
-type keyedEntry struct {
-	mu   sync.Mutex
-	refs int
-}
-
-func (k *keyedMutex) lock(key string) func() {
-	k.mu.Lock()
-	if k.locks == nil {
-		k.locks = map[string]*keyedEntry{}
-	}
-	e := k.locks[key]
-	if e == nil {
-		e = &keyedEntry{}
-		k.locks[key] = e
-	}
-	e.refs++
-	k.mu.Unlock()
-	e.mu.Lock()
-	return func() {
-		e.mu.Unlock()
-		k.mu.Lock()
-		e.refs--
-		if e.refs == 0 {
-			delete(k.locks, key)
-		}
-		k.mu.Unlock()
 	}
 }

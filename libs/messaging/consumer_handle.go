@@ -32,7 +32,7 @@ func (c *Consumer) handle(ctx context.Context, out *sidePublisher, d amqp.Delive
 		return
 	}
 	if c.cfg.Idempotency != nil {
-		unlock := c.inflight.lock(e.EventID)
+		unlock := c.inflight.Lock(e.EventID)
 		defer unlock()
 		done, err := c.cfg.Idempotency.Processed(ctx, group, e.EventID)
 		if err != nil {

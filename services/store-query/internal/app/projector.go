@@ -7,8 +7,8 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/tmfcatalog/platform/libs/chassis/keyedlock"
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
-	"github.com/tmfcatalog/platform/services/store-query/internal/keyedlock"
 )
 
 // maxConflictRetries bounds the optimistic-concurrency retries of one document write.

@@ -14,7 +14,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
-	"github.com/tmfcatalog/platform/services/store-query/internal/keyedlock"
+	"github.com/tmfcatalog/platform/libs/chassis/keyedlock"
 )
 
 // Collection names.

@@ -291,4 +291,3 @@ func topTerms(counts []int32, text []string, size int) []domain.ValueCount {
 	domain.SortValueCounts(out)
 	return out[:min(size, len(out))]
 }
-

@@ -1,5 +1,5 @@
-// Package keyedlock serialises work per key inside one process: the projector uses it per store
-// document, the MongoDB adapter per record when it checks a write's condition itself.
+// Package keyedlock serialises work per key inside one process: a consumer per event id, the
+// store per document and per record.
 package keyedlock
 
 import "sync"
