@@ -52,7 +52,7 @@ func Encode(e Envelope) ([]byte, error) {
 	// it as a json.RawMessage would check and copy it a second time (a tenth of the relay's CPU).
 	payload := bytes.TrimSpace(e.Payload)
 	e.Payload = nil
-	head, err := json.Marshal(envelopeHead(e))
+	head, err := json.Marshal(envelopeHead{Envelope: e})
 	if err != nil {
 		return nil, fmt.Errorf("encode envelope %s: %w", e.EventID, err)
 	}
@@ -63,17 +63,11 @@ func Encode(e Envelope) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// envelopeHead is the envelope without its payload, for Encode.
+// envelopeHead is the envelope without its payload, for Encode: the outer Payload field hides
+// the embedded one from encoding/json.
 type envelopeHead struct {
-	EventID       string            `json:"event_id"`
-	EventType     string            `json:"event_type"`
-	SchemaVersion int               `json:"schema_version"`
-	EntityID      string            `json:"entity_id"`
-	EntityVersion int64             `json:"entity_version"`
-	OccurredAt    time.Time         `json:"occurred_at"`
-	CorrelationID string            `json:"correlation_id"`
-	TraceContext  map[string]string `json:"trace_context"`
-	Payload       json.RawMessage   `json:"-"`
+	Envelope
+	Payload json.RawMessage `json:"-"`
 }
 
 // DecodeEnvelope parses and validates an envelope. Unknown fields are tolerated so older
