@@ -63,11 +63,11 @@ func Encode(e Envelope) ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// envelopeHead is the envelope without its payload, for Encode: the outer Payload field hides
-// the embedded one from encoding/json.
+// envelopeHead is the envelope without its payload, for Encode: the shallower, always nil
+// Payload field hides the embedded one and is omitted.
 type envelopeHead struct {
 	Envelope
-	Payload json.RawMessage `json:"-"`
+	Payload *struct{} `json:"payload,omitempty"`
 }
 
 // DecodeEnvelope parses and validates an envelope. Unknown fields are tolerated so older

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -131,4 +132,15 @@ func FuzzDecodeEnvelope(f *testing.F) {
 			t.Fatalf("encoding is not stable:\n%s\n%s", first, second)
 		}
 	})
+}
+
+// Encode splices the payload in after the other fields: it must appear exactly once.
+func TestEncodeWritesThePayloadOnce(t *testing.T) {
+	b, err := Encode(validEnvelope())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), `"payload":`); n != 1 {
+		t.Fatalf("payload key appears %d times in %s", n, b)
+	}
 }
