@@ -17,7 +17,7 @@ import (
 	"github.com/tmfcatalog/platform/deploy/devstack"
 )
 
-// Ferret is the read store as a child process (cmd/ferretd) on a fixed port, so a fault can
+// Ferret is the read store as a child process (libs/ferret/cmd/ferretd) on a fixed port, so a fault can
 // kill it and start it again with the same data.
 type Ferret struct {
 	bin, dir, addr, logPath string
@@ -28,14 +28,14 @@ type Ferret struct {
 	uri  string
 }
 
-// buildFerret compiles cmd/ferretd (without the race detector) into binDir.
+// buildFerret compiles libs/ferret/cmd/ferretd (without the race detector) into binDir.
 func buildFerret(ctx context.Context, binDir string) (string, error) {
 	root, err := devstack.FindRoot()
 	if err != nil {
 		return "", err
 	}
 	bin := filepath.Join(binDir, "ferretd")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/ferretd")
+	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, "github.com/tmfcatalog/platform/libs/ferret/cmd/ferretd")
 	cmd.Dir = filepath.Join(root, "tests", "reliability")
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := cmd.CombinedOutput(); err != nil {

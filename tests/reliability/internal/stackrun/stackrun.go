@@ -52,7 +52,7 @@ func Start(ctx context.Context, label string, sagaTimeout time.Duration) (*Run, 
 	_, _ = rand.Read(b[:])
 	suffix := "_" + label + hex.EncodeToString(b[:])
 	run := &Run{Suffix: suffix, Namespace: label + suffix, Dir: dir, SagaTimeout: sagaTimeout}
-	// The read store runs as a process of its own (see cmd/ferretd).
+	// The read store runs as a process of its own (see libs/ferret/cmd/ferretd).
 	if run.Ferret, err = startFerret(ctx, dir); err != nil {
 		run.Cleanup()
 		return nil, err
