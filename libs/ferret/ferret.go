@@ -62,7 +62,7 @@ func Start(ctx context.Context, dir, addr string, log *slog.Logger) (*Server, er
 	indexerDone := make(chan struct{})
 	go func() {
 		defer close(indexerDone)
-		keepIDIndexes(runCtx, abs, IDIndexInterval, log)
+		keepIDIndexes(runCtx, abs, idIndexInterval, log)
 	}()
 	go func() {
 		defer close(s.done)
@@ -74,9 +74,9 @@ func Start(ctx context.Context, dir, addr string, log *slog.Logger) (*Server, er
 	return s, nil
 }
 
-// IDIndexInterval is how often the server looks for new collections to give the _id path
+// idIndexInterval is how often the server looks for new collections to give the _id path
 // index (see idindex.go).
-var IDIndexInterval = time.Second
+const idIndexInterval = time.Second
 
 // URI returns the mongodb:// connection string of the bound TCP listener.
 func (s *Server) URI() string { return s.uri }

@@ -3,7 +3,6 @@ package scenario
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,7 +60,7 @@ func sagaSteps(ctx context.Context, c *platform.Client, engineURL string, since 
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	w := stats.Summarize(slices.Clone(whole))
+	w := stats.Summarize(whole)
 	parts := []string{fmt.Sprintf("instance start → end p50 %s / p99 %s ms (%d instances)", ms(w.P50), ms(w.P99), w.Count)}
 	for _, id := range ids {
 		s := stats.Summarize(byElement[id])
