@@ -21,13 +21,15 @@ var publicationSteps = []string{
 	"delete-store-entry", "unlock-prices", "revert-offering-to-draft",
 }
 
-// fakeParticipants answers every publication job; failAt throws PUBLICATION_FAILED there and
-// hangAt never answers (the worker holds the job).
+// fakeParticipants answers every publication job; failAt throws PUBLICATION_FAILED there,
+// hangAt never answers (the worker holds the job) and slowAt answers after slowFor.
 type fakeParticipants struct {
-	mu     sync.Mutex
-	calls  []string
-	failAt string
-	hangAt string
+	mu      sync.Mutex
+	calls   []string
+	failAt  string
+	hangAt  string
+	slowAt  string
+	slowFor time.Duration
 }
 
 func (f *fakeParticipants) handler(t *testing.T) worker.JobHandler {
@@ -39,6 +41,8 @@ func (f *fakeParticipants) handler(t *testing.T) worker.JobHandler {
 		switch job.Type {
 		case f.hangAt:
 			return
+		case f.slowAt:
+			time.Sleep(f.slowFor) // the participant's own work, e.g. a slow database commit
 		case f.failAt:
 			cmd, err := client.NewThrowErrorCommand().JobKey(job.Key).ErrorCode("PUBLICATION_FAILED").ErrorMessage("spec retired").
 				VariablesFromMap(map[string]any{"failure_reason": "spec retired", "failed_step": job.Type})
@@ -113,6 +117,22 @@ func TestPublicationProcessRuns(t *testing.T) {
 			wantEnd:    "EndEvent_PublicationFailed",
 			wantCalls:  []string{"lock-prices", "validate-specifications", "create-store-entry", "delete-store-entry", "unlock-prices", "revert-offering-to-draft"},
 			wantReason: "publication timed out after PT1S",
+		},
+		{
+			// The offering service may already have committed PUBLISHED when its answer comes
+			// late: the deadline must not undo that by unlocking the prices of a live offering.
+			name:      "a confirmation that outlasts the deadline still ends published",
+			parts:     &fakeParticipants{slowAt: "confirm-publication", slowFor: 1500 * time.Millisecond},
+			timeout:   "PT1S",
+			wantEnd:   "EndEvent_Published",
+			wantCalls: publicationSteps[:4],
+		},
+		{
+			name:       "a refused confirmation compensates in reverse",
+			parts:      &fakeParticipants{failAt: "confirm-publication"},
+			wantEnd:    "EndEvent_PublicationFailed",
+			wantCalls:  publicationSteps,
+			wantReason: "spec retired",
 		},
 	}
 	for _, tt := range tests {

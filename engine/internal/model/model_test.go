@@ -27,6 +27,10 @@ func TestThePublicationProcessParses(t *testing.T) {
 	if got := d.Element("Task_LockPrices"); got.JobType != "lock-prices" || got.Retries != 5 || got.Scope != "SubProcess_Publish" {
 		t.Fatalf("lock prices = %+v", got)
 	}
+	// The confirmation is outside the deadline's scope and has its own error boundary.
+	if got := d.Element("Task_ConfirmPublication"); got.Scope != "" || len(got.Boundaries) != 1 || got.Boundaries[0] != "Boundary_ConfirmationRefused" {
+		t.Fatalf("confirm publication = %+v", got)
+	}
 	if e := d.Element("Boundary_PublicationFailed").Error; e == nil || !e.Catches("PUBLICATION_FAILED") || e.Catches("OTHER") {
 		t.Fatalf("error trigger = %+v", e)
 	}
