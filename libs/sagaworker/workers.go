@@ -45,6 +45,11 @@ type Options struct {
 	// RequestTimeout is the long-poll duration of one activation request (default 2s). Closing
 	// a worker waits for the poll in flight, so it also bounds how long shutdown takes.
 	RequestTimeout time.Duration
+	// PollInterval is how long the client waits, after an activation returned jobs, before it
+	// asks again while no handler has finished (default 10ms; the Zeebe client's own default,
+	// 100ms, left jobs created meanwhile waiting that long under concurrent sagas). The next
+	// activation is a long poll, so a short interval costs no busy polling.
+	PollInterval time.Duration
 	// Retries is the retry count the BPMN gives each task (default 5); it turns the remaining
 	// retries of a job into the attempt number that sets the backoff.
 	Retries int32
@@ -71,6 +76,9 @@ func (o *Options) setDefaults() {
 	}
 	if o.RequestTimeout <= 0 {
 		o.RequestTimeout = 2 * time.Second
+	}
+	if o.PollInterval <= 0 {
+		o.PollInterval = 10 * time.Millisecond
 	}
 	if o.Retries <= 0 {
 		o.Retries = 5
@@ -129,6 +137,7 @@ func (w *Workers) Run(ctx context.Context) error {
 			MaxJobsActive(w.opts.MaxJobsActive).
 			Concurrency(w.opts.Concurrency).
 			RequestTimeout(w.opts.RequestTimeout).
+			PollInterval(w.opts.PollInterval).
 			Open()
 		opened = append(opened, jw)
 		w.log.InfoContext(ctx, "job worker opened", "job_type", jobType, "worker", w.opts.Name)

@@ -169,3 +169,27 @@ func TestJobAccessorsReadJSONDecodedVariables(t *testing.T) {
 		t.Fatalf("StringMap = %v", m)
 	}
 }
+
+func TestAJobQueuedWhileAHandlerIsBusyIsHandledWithoutWaitingForIt(t *testing.T) {
+	release := make(chan struct{})
+	started := make(chan int64, 2)
+	g := startWorkers(t, "create-store-entry", func(_ context.Context, j Job) (map[string]any, error) {
+		started <- j.Key
+		if j.Key == 1 {
+			<-release // the first job is slow, e.g. waiting for a replica
+		}
+		return nil, nil
+	})
+	defer close(release)
+	g.enqueue(job(1, "create-store-entry", 5, nil))
+	if got := receive(t, started); got != 1 {
+		t.Fatalf("first handled job %d, want 1", got)
+	}
+	g.enqueue(job(2, "create-store-entry", 5, nil))
+	if got := receive(t, started); got != 2 {
+		t.Fatalf("second handled job %d, want 2", got)
+	}
+	if got := receive(t, g.completed); got.JobKey != 2 {
+		t.Fatalf("completed job %d first, want 2 (job 1 is still running)", got.JobKey)
+	}
+}
