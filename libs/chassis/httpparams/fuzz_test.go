@@ -101,7 +101,7 @@ func want(s string, def int) int {
 // bare — reads back as its version.
 func FuzzIfMatch(f *testing.F) {
 	for _, s := range []string{`"3"`, `W/"3"`, `3`, `*`, ``, ` `, `"0"`, `"-1"`, `W/"x"`, `"3", "4"`,
-		`"9223372036854775808"`, `""3""`, `W/`, `"+3"`, `"3`, "\t\"7\"\t"} {
+		`"9223372036854775808"`, `""3""`, `W/`, `"+3"`, `"3`, `3"`, `W/3`, "\t\"7\"\t"} {
 		f.Add(s, int64(3))
 	}
 	f.Fuzz(func(t *testing.T, header string, version int64) {
@@ -119,6 +119,8 @@ func FuzzIfMatch(f *testing.F) {
 			t.Fatalf("%q: no expectation read from a non-empty header", header)
 		case v != nil && *v < 1:
 			t.Fatalf("%q: accepted version %d", header, *v)
+		case v != nil && strings.Count(trimmed, `"`)%2 != 0:
+			t.Fatalf("%q: accepted version %d from unbalanced quotes", header, *v)
 		}
 		if version < 1 {
 			return

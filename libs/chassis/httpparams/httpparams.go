@@ -60,11 +60,26 @@ func IfMatch(r *http.Request) (*int64, error) {
 	if h == "" || h == "*" {
 		return nil, nil
 	}
-	v, err := strconv.ParseInt(strings.Trim(strings.TrimPrefix(h, "W/"), `"`), 10, 64)
-	if err != nil || v < 1 {
+	v, ok := TagVersion(h)
+	if !ok {
 		return nil, apierror.Invalid("If-Match", "must be a version number such as \"3\"")
 	}
 	return &v, nil
+}
+
+// TagVersion reads the positive version an entity tag names: bare (3), strong ("3") or weak
+// (W/"3"). Unbalanced quotes ("3) are a typo the client should hear about, not a version.
+func TagVersion(tag string) (int64, bool) {
+	tag, weak := strings.CutPrefix(tag, "W/")
+	quoted := len(tag) >= 2 && tag[0] == '"' && tag[len(tag)-1] == '"'
+	if quoted {
+		tag = tag[1 : len(tag)-1]
+	}
+	v, err := strconv.ParseInt(tag, 10, 64)
+	if err != nil || v < 1 || (weak && !quoted) || strings.ContainsRune(tag, '"') {
+		return 0, false
+	}
+	return v, true
 }
 
 // ETag formats a version as a strong entity tag, which IfMatch reads back.

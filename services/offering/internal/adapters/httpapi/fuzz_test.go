@@ -2,8 +2,12 @@ package httpapi
 
 import (
 	"bytes"
+	"errors"
 	"net/http/httptest"
+	"strings"
 	"testing"
+
+	"github.com/tmfcatalog/platform/services/offering/internal/domain"
 )
 
 // FuzzDecodeContent feeds arbitrary bodies to the offering decoder: no panic, and accepted content obeys the rules.
@@ -45,16 +49,25 @@ func FuzzDecodeSagaBody(f *testing.F) {
 	})
 }
 
-// FuzzIfMatch checks the If-Match parser never panics and only yields versions it read.
+// FuzzIfMatch checks the If-Match parser never panics, yields only positive versions from
+// balanced tags, and refuses the rest as a version mismatch (412, as a tag naming no version
+// can never match).
 func FuzzIfMatch(f *testing.F) {
-	for _, s := range []string{`W/"3"`, `"3"`, `*`, ``, `W/"x"`, `"-1"`} {
+	for _, s := range []string{`W/"3"`, `"3"`, `*`, ``, `W/"x"`, `"-1"`, `"3`, `W/3`} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, h string) {
 		r := httptest.NewRequest("PUT", "/", nil)
 		r.Header.Set("If-Match", h)
 		v, err := ifMatch(r)
-		if err == nil && v != nil && etag(*v) == "" {
+		switch {
+		case err != nil && !errors.Is(err, domain.ErrVersionMismatch):
+			t.Fatalf("%q: error %v is not a version mismatch", h, err)
+		case v != nil && *v < 1:
+			t.Fatalf("%q: accepted version %d", h, *v)
+		case v != nil && strings.Count(h, `"`)%2 != 0:
+			t.Fatalf("%q: accepted version %d from unbalanced quotes", h, *v)
+		case v != nil && etag(*v) == "":
 			t.Fatal("empty etag")
 		}
 	})

@@ -46,9 +46,8 @@ func ifMatch(r *http.Request) (*int64, error) {
 	if h == "" || h == "*" {
 		return nil, nil
 	}
-	v := strings.Trim(strings.TrimPrefix(h, "W/"), `"`)
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
+	n, ok := httpparams.TagVersion(h)
+	if !ok {
 		return nil, domain.ErrVersionMismatch
 	}
 	return &n, nil
