@@ -40,6 +40,10 @@ func Change(e messaging.Envelope) (c app.ReplicaChange, ok bool, err error) {
 	if err != nil {
 		return app.ReplicaChange{}, false, fmt.Errorf("%s event %s: entity_id %q is not a UUID", e.EventType, e.EventID, e.EntityID)
 	}
+	// Versions start at 1; a 0 would be "older" than every replica and silently ignored.
+	if e.EntityVersion < 1 {
+		return app.ReplicaChange{}, false, fmt.Errorf("%s event %s: entity_version %d is not a version (they start at 1)", e.EventType, e.EventID, e.EntityVersion)
+	}
 	c.EventID, c.ID, c.Version = e.EventID, id, e.EntityVersion
 	c.Deleted = strings.HasSuffix(e.EventType, "Deleted")
 	return c, true, nil
