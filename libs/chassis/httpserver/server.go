@@ -34,6 +34,9 @@ type Options struct {
 	Service   string
 	Log       *slog.Logger
 	BodyLimit int64
+	// AccessLog receives the one line per request (default Log). A proxy on the hot path may
+	// give it a logger over a logging.LineBuffer, so lines cost a write per batch.
+	AccessLog *slog.Logger
 }
 
 // NewRouter returns a router with the standard middleware chain and GET /metrics mounted.
@@ -42,12 +45,15 @@ func NewRouter(o Options) chi.Router {
 	if o.BodyLimit <= 0 {
 		o.BodyLimit = DefaultBodyLimit
 	}
+	if o.AccessLog == nil {
+		o.AccessLog = o.Log
+	}
 	r := chi.NewRouter()
 	r.Use(
 		Tracing(o.Service),
 		Correlation,
 		Recover(o.Log),
-		AccessLog(o.Log),
+		AccessLog(o.AccessLog),
 		metrics.Middleware(o.Service),
 		SecurityHeaders,
 		BodyLimit(o.BodyLimit),
