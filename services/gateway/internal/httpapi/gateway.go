@@ -70,7 +70,7 @@ type Gateway struct {
 	probe     *http.Client
 	docs      *openAPICache
 	now       func() time.Time
-	transport *http.Transport
+	transport *upstream.Transport
 }
 
 // New builds the gateway.
