@@ -179,6 +179,11 @@ func (c *directConn) roundTrip(req *http.Request, headerWait time.Duration) (*ht
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The header deadline is set before the cancellation hook exists, so it never undoes the
+	// past deadline a cancellation sets.
+	if err := c.conn.SetReadDeadline(time.Now().Add(headerWait)); err != nil {
+		return nil, err
+	}
 	stop := context.AfterFunc(ctx, func() { _ = c.conn.SetDeadline(time.Unix(1, 0)) })
 	fail := func(err error) (*http.Response, error) {
 		stop()
@@ -189,9 +194,6 @@ func (c *directConn) roundTrip(req *http.Request, headerWait time.Duration) (*ht
 	}
 	if err := c.bw.Flush(); err != nil {
 		return fail(fmt.Errorf("write request: %w: %w", errNothingReceived, err))
-	}
-	if err := c.conn.SetReadDeadline(time.Now().Add(headerWait)); err != nil {
-		return fail(err)
 	}
 	if _, err := c.br.Peek(1); err != nil {
 		return fail(fmt.Errorf("read response: %w: %w", errNothingReceived, err))
@@ -208,6 +210,11 @@ func (c *directConn) roundTrip(req *http.Request, headerWait time.Duration) (*ht
 			continue // 103 Early Hints and the like: the final answer follows
 		}
 		if err := c.conn.SetReadDeadline(time.Time{}); err != nil {
+			return fail(err)
+		}
+		if err := ctx.Err(); err != nil {
+			// Cancelled while the deadline was being cleared: the hook's past deadline may
+			// have been undone, so the body could block. Give up now.
 			return fail(err)
 		}
 		c.stop = stop
