@@ -17,6 +17,9 @@ import (
 type config struct {
 	Addr    string
 	Gateway httpapi.Config
+	// LogLevel is LOG_LEVEL, which the chassis also reads for the service logger; the access
+	// log, built here, follows it.
+	LogLevel string
 	// GCPercent is the garbage collector's target (runtime/debug.SetGCPercent) from GC_PERCENT,
 	// default 400: the gateway's live heap is small and its garbage is all per-request, so a
 	// lazier collector buys throughput for a few MiB. 0 when GOGC is set: the runtime already
@@ -39,7 +42,7 @@ var upstreamEnv = map[string][2]string{
 }
 
 func readConfig(env *envconfig.Reader) config {
-	c := config{Addr: env.String("HTTP_ADDR", ":8000")}
+	c := config{Addr: env.String("HTTP_ADDR", ":8000"), LogLevel: env.String("LOG_LEVEL", "info")}
 	if env.String("GOGC", "") == "" {
 		c.GCPercent = env.Int("GC_PERCENT", defaultGCPercent)
 		env.Check(c.GCPercent >= 50, "GC_PERCENT", "must be >= 50 (the runtime's default is 100)")

@@ -14,7 +14,6 @@ import (
 	"github.com/go-chi/chi/v5"
 	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
 	"go.opentelemetry.io/otel"
-	"go.opentelemetry.io/otel/propagation"
 	semconv "go.opentelemetry.io/otel/semconv/v1.26.0"
 	"go.opentelemetry.io/otel/trace"
 
@@ -34,6 +33,9 @@ type Options struct {
 	Service   string
 	Log       *slog.Logger
 	BodyLimit int64
+	// AccessLog receives the one line per request (default Log). A proxy on the hot path may
+	// give it a logger over a logging.LineBuffer, so lines cost a write per batch.
+	AccessLog *slog.Logger
 }
 
 // NewRouter returns a router with the standard middleware chain and GET /metrics mounted.
@@ -42,12 +44,15 @@ func NewRouter(o Options) chi.Router {
 	if o.BodyLimit <= 0 {
 		o.BodyLimit = DefaultBodyLimit
 	}
+	if o.AccessLog == nil {
+		o.AccessLog = o.Log
+	}
 	r := chi.NewRouter()
 	r.Use(
 		Tracing(o.Service),
 		Correlation,
 		Recover(o.Log),
-		AccessLog(o.Log),
+		AccessLog(o.AccessLog),
 		metrics.Middleware(o.Service),
 		SecurityHeaders,
 		BodyLimit(o.BodyLimit),
@@ -93,7 +98,7 @@ func Tracing(service string) func(http.Handler) http.Handler {
 			}),
 		)
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			ctx := otel.GetTextMapPropagator().Extract(r.Context(), propagation.HeaderCarrier(r.Header))
+			ctx := otel.GetTextMapPropagator().Extract(r.Context(), tracing.HeaderCarrier(r.Header))
 			if !tracing.WillNotRecord(trace.SpanContextFromContext(ctx)) {
 				traced.ServeHTTP(w, r)
 				return

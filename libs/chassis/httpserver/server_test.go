@@ -202,3 +202,25 @@ func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
 		t.Fatal("server did not stop")
 	}
 }
+
+func TestAccessLinesGoToTheAccessLoggerWhenOneIsGiven(t *testing.T) {
+	t.Parallel()
+	logs, access := &syncBuffer{}, &syncBuffer{}
+	log, err := logging.New("test", "info", logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	accessLog, err := logging.New("test", "info", access)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := NewRouter(Options{Service: "test", Log: log, AccessLog: accessLog})
+	r.Get("/x", func(w http.ResponseWriter, r *http.Request) { log.InfoContext(r.Context(), "handled") })
+	r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/x", nil))
+	if !strings.Contains(access.String(), `"msg":"http request"`) || strings.Contains(access.String(), "handled") {
+		t.Fatalf("access logger got %q", access.String())
+	}
+	if strings.Contains(logs.String(), "http request") || !strings.Contains(logs.String(), "handled") {
+		t.Fatalf("service logger got %q", logs.String())
+	}
+}

@@ -154,7 +154,7 @@ func (t *transport) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	if len(r.Header["Traceparent"]) == 0 && trace.SpanContextFromContext(ctx).IsValid() {
 		r = r.Clone(ctx) // a RoundTripper must not change the caller's request
-		otel.GetTextMapPropagator().Inject(ctx, propagation.HeaderCarrier(r.Header))
+		otel.GetTextMapPropagator().Inject(ctx, HeaderCarrier(r.Header))
 	}
 	return t.base.RoundTrip(r)
 }

@@ -63,7 +63,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (auth.P
 	if a.ttl <= 0 {
 		return a.verify(ctx, tok)
 	}
-	key := sha256.Sum256([]byte(tok))
+	key := tokenKey(tok)
 	now := a.now()
 	a.mu.RLock()
 	e, hit := a.cache[key]
@@ -88,6 +88,16 @@ func (a *Authenticator) Authenticate(ctx context.Context, header string) (auth.P
 	}
 	a.remember(key, entry{p: p, until: until}, now)
 	return p, nil
+}
+
+// tokenKey is the SHA-256 of tok. A token of ordinary size is copied to a stack buffer for
+// hashing: []byte(tok) would allocate its length on every request.
+func tokenKey(tok string) [sha256.Size]byte {
+	var buf [2048]byte
+	if len(tok) <= len(buf) {
+		return sha256.Sum256(append(buf[:0], tok...))
+	}
+	return sha256.Sum256([]byte(tok))
 }
 
 func (a *Authenticator) forget(key [sha256.Size]byte) {

@@ -2,9 +2,11 @@ package edgeauth
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -168,4 +170,28 @@ func FuzzTokenParsing(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestACachedTokenIsAcceptedWithoutAllocating(t *testing.T) {
+	long := token(`{"exp":1900000000,"pad":"` + strings.Repeat("p", 3000) + `"}`)
+	short := token(`{"exp":1900000000}`)
+	for _, tok := range []string{short, long} {
+		if got, want := tokenKey(tok), sha256.Sum256([]byte(tok)); got != want {
+			t.Fatalf("tokenKey of a %d-byte token is not its SHA-256", len(tok))
+		}
+	}
+	v := &countingVerifier{valid: map[string]auth.Principal{short: {Subject: "u1", Role: auth.RoleUser}}}
+	a := New(v, Options{CacheTTL: time.Minute, Now: func() time.Time { return time.Unix(1_800_000_000, 0) }})
+	header := "Bearer " + short
+	if _, err := a.Authenticate(context.Background(), header); err != nil {
+		t.Fatal(err)
+	}
+	allocs := testing.AllocsPerRun(100, func() {
+		if _, err := a.Authenticate(context.Background(), header); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if allocs != 0 {
+		t.Fatalf("a cache hit allocates %v times per request, want 0", allocs)
+	}
 }

@@ -5,10 +5,9 @@ import (
 	"strings"
 	"time"
 
-	"go.opentelemetry.io/otel/propagation"
-
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/correlation"
+	"github.com/tmfcatalog/platform/libs/chassis/tracing"
 	"github.com/tmfcatalog/platform/services/gateway/internal/clientip"
 	"github.com/tmfcatalog/platform/services/gateway/internal/ratelimit"
 	"github.com/tmfcatalog/platform/services/gateway/internal/routing"
@@ -90,7 +89,7 @@ func (g *Gateway) decorate(in, out *http.Request) {
 	for _, k := range traceHeaders {
 		delete(h, k)
 	}
-	g.prop.Inject(ctx, propagation.HeaderCarrier(h))
+	g.prop.Inject(ctx, tracing.HeaderCarrier(h))
 }
 
 // rateLimitedError is a request refused by a token bucket.

@@ -50,6 +50,8 @@ type Config struct {
 	Propagator propagation.TextMapPropagator
 	// Now is the clock for rate limits and the token cache (default time.Now).
 	Now func() time.Time
+	// AccessLog receives the access line of every request (default: the gateway's logger).
+	AccessLog *slog.Logger
 }
 
 // Gateway is the assembled HTTP handler.
@@ -68,7 +70,7 @@ type Gateway struct {
 	probe     *http.Client
 	docs      *openAPICache
 	now       func() time.Time
-	transport *http.Transport
+	transport *upstream.Transport
 }
 
 // New builds the gateway.
@@ -130,7 +132,7 @@ func (g *Gateway) Close() { g.transport.CloseIdleConnections() }
 func (g *Gateway) Upstream(name string) *upstream.Upstream { return g.upstreams[name] }
 
 func (g *Gateway) routes() chi.Router {
-	r := httpserver.NewRouter(httpserver.Options{Service: Service, Log: g.log, BodyLimit: g.cfg.BodyLimit})
+	r := httpserver.NewRouter(httpserver.Options{Service: Service, Log: g.log, BodyLimit: g.cfg.BodyLimit, AccessLog: g.cfg.AccessLog})
 	refuse := func(w http.ResponseWriter, r *http.Request) { g.writeError(w, r, errOriginRefused) }
 	r.Group(func(r chi.Router) {
 		r.Use(g.cors.Middleware(refuse))

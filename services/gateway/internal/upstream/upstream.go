@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -65,26 +64,6 @@ func (c *Config) setDefaults() {
 	}
 	if c.MaxIdleConnsPerHost <= 0 {
 		c.MaxIdleConnsPerHost = 512
-	}
-}
-
-// NewTransport returns the transport shared by every upstream: keep-alive pools sized for a
-// busy gateway, the connect and response-header timeouts, no transparent compression (bodies
-// pass through as the upstream encoded them).
-func NewTransport(cfg Config) *http.Transport {
-	cfg.setDefaults()
-	dialer := &net.Dialer{Timeout: cfg.ConnectTimeout, KeepAlive: 30 * time.Second}
-	return &http.Transport{
-		Proxy:                 nil,
-		DialContext:           dialer.DialContext,
-		MaxIdleConns:          cfg.MaxIdleConnsPerHost * 8,
-		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerHost,
-		IdleConnTimeout:       90 * time.Second,
-		ResponseHeaderTimeout: cfg.ResponseTimeout,
-		ExpectContinueTimeout: time.Second,
-		DisableCompression:    true,
-		WriteBufferSize:       32 << 10,
-		ReadBufferSize:        32 << 10,
 	}
 }
 
@@ -185,7 +164,8 @@ func (u *Upstream) State() string { return u.breaker.State().String() }
 func (u *Upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.proxy.ServeHTTP(w, r) }
 
 // RoundTrip sends one outbound request through the breaker. Upstream 4xx responses count as
-// successes; 5xx responses are returned unchanged but count as failures.
+// successes; 5xx responses are returned unchanged but count as failures. Small JSON bodies of
+// unknown length are read whole first (see prefetch); failing to read one is a failure too.
 func (u *Upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 	done, err := u.breaker.Allow()
 	if err != nil {
@@ -196,6 +176,9 @@ func (u *Upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%s breaker: %w", u.name, err)
 	}
 	resp, err := u.send(req)
+	if err == nil {
+		err = prefetch(resp)
+	}
 	switch {
 	case err != nil && clientGone(req, err):
 		done(errClientGone)
