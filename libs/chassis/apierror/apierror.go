@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/tmfcatalog/platform/libs/chassis/correlation"
@@ -109,14 +110,26 @@ func Write(w http.ResponseWriter, r *http.Request, status int, code, message str
 	WriteJSON(w, status, body)
 }
 
-// WriteJSON writes v as a JSON response.
+// WriteJSON writes v as a JSON response. The body is encoded whole before anything is sent:
+// it goes out with a Content-Length in one write instead of chunked (a proxy in front then
+// forwards it in one piece too), and a value that cannot be encoded becomes a 500 envelope
+// instead of a cut-off body behind a success status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
 	if v == nil {
+		w.WriteHeader(status)
 		return
 	}
-	_ = json.NewEncoder(w).Encode(v) // the client went away; nothing left to tell it
+	body, err := json.Marshal(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		body, _ = json.Marshal(Envelope{Error: Body{Code: CodeInternal, Message: "the answer could not be encoded"}})
+	}
+	body = append(body, '\n')
+	h.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	_, _ = w.Write(body) // the client went away; nothing left to tell it
 }
 
 // isTooLarge reports whether err comes from a body over the http.MaxBytesReader limit.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -147,4 +148,37 @@ func FuzzDecodeJSON(f *testing.F) {
 			t.Fatalf("decode error %v is not a validation error", err)
 		}
 	})
+}
+
+func TestWriteJSONSendsTheWholeBodyWithItsLength(t *testing.T) {
+	big := strings.Repeat("x", 10_000) // past net/http's 2 KiB chunking threshold
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		WriteJSON(w, http.StatusOK, map[string]string{"name": big})
+	}))
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.ContentLength != int64(len(body)) || len(resp.TransferEncoding) != 0 {
+		t.Fatalf("Content-Length %d, transfer encoding %v, body %d bytes", resp.ContentLength, resp.TransferEncoding, len(body))
+	}
+	var got map[string]string
+	if err := json.Unmarshal(body, &got); err != nil || got["name"] != big {
+		t.Fatalf("body does not decode back: %v", err)
+	}
+}
+
+func TestWriteJSONTurnsAnUnencodableValueIntoA500Envelope(t *testing.T) {
+	rec := httptest.NewRecorder()
+	WriteJSON(rec, http.StatusOK, map[string]float64{"price": math.NaN()})
+	var env Envelope
+	if err := json.Unmarshal(rec.Body.Bytes(), &env); err != nil {
+		t.Fatalf("body %q: %v", rec.Body, err)
+	}
+	if rec.Code != http.StatusInternalServerError || env.Error.Code != CodeInternal {
+		t.Fatalf("status %d, envelope %+v", rec.Code, env)
+	}
 }
