@@ -88,14 +88,14 @@ func TestMarkIndexedLeavesANewerQueueEntry(t *testing.T) {
 		if err := s.Put(ctx(t), d, 1); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MarkIndexed(ctx(t), d.ID, 1); err != nil {
+		if err := s.MarkIndexed(ctx(t), withRevision(d, 1)); err != nil {
 			t.Fatal(err)
 		}
 		pending, err := s.PendingIndex(ctx(t), 10)
 		if err != nil || len(pending) != 1 || pending[0].Revision != 2 {
 			t.Fatalf("pending = %+v, %v; want the revision 2 entry", pending, err)
 		}
-		if err := s.MarkIndexed(ctx(t), "no-such-document", 1); err != nil {
+		if err := s.MarkIndexed(ctx(t), domain.Document{ID: "no-such-document", Revision: 1}); err != nil {
 			t.Fatalf("marking an unknown document: %v", err)
 		}
 	})
@@ -147,5 +147,10 @@ func buildDoc(t *testing.T, c storetest.Catalog) domain.Document {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return d
+}
+
+func withRevision(d domain.Document, rev int64) domain.Document {
+	d.Revision = rev
 	return d
 }
