@@ -56,7 +56,7 @@ func (l *commandLog) stop() (total int, detail string) {
 // published documents, the idempotency check and record included: the idempotency find and
 // insert, the replica write, per document the index queue entry and the document, and one
 // bulk drop of the queue entries. Every command costs FerretDB ~0.3 ms of CPU, and before the
-// by-id mirror the same update took 20 (the reads of the replica version, the references, the
+// by-id mirror the same update took 22 (the reads of the replica version, the references, the
 // document revisions, the offering and its sources, and a queue delete per document).
 const maxRoundTripsPerPriceUpdate = 8
 
