@@ -1,0 +1,8 @@
+package mongo
+
+// Waiting reports how many MarkProcessed calls wait for an insert (tests check the grouping).
+func (i *Idempotency) Waiting() int {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	return len(i.waiting)
+}
