@@ -3,6 +3,7 @@ package mongo
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -340,12 +341,10 @@ func (s *Store) addRefs(ctx context.Context, docID string, refs refSet) error {
 		return nil
 	}
 	if s.writes == WritesByID {
-		// In key order, so two documents adding references cannot deadlock.
-		slices.Sort(keys)
-		keys = slices.Compact(keys)
-		for _, key := range keys {
-			defer s.records.Lock(collRefs + "/" + key)()
+		if err := s.refAdds.do(ctx, refAdd{doc: docID, keys: keys}); err != nil {
+			return fmt.Errorf("record references of %s: %w", docID, err)
 		}
+		return nil
 	}
 	models := make([]mongo.WriteModel, 0, len(keys))
 	for _, key := range keys {
@@ -353,16 +352,58 @@ func (s *Store) addRefs(ctx context.Context, docID string, refs refSet) error {
 			SetUpdate(bson.M{"$addToSet": bson.M{"docs": docID}}).SetUpsert(true))
 	}
 	if _, err := s.db.Collection(collRefs).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		s.mirror.refs.drop(keys...)
 		return fmt.Errorf("record references of %s: %w", docID, err)
 	}
-	if s.writes == WritesByID {
-		for _, key := range keys {
-			// A key the mirror does not know stays unknown: its next use reads it, this included.
-			if e, ok := s.mirror.refs.get(key); ok && !slices.Contains(e.v, docID) {
-				s.mirror.refs.set(key, append(slices.Clone(e.v), docID), true)
+	return nil
+}
+
+// refAdd is one document's references waiting to be recorded (WritesByID).
+type refAdd struct {
+	doc  string
+	keys []string
+}
+
+// writeRefs records the waiting references in one write, one $addToSet per entity with every
+// document that waits: documents created together share their specification's and
+// characteristic's entries, which were otherwise written one after another. It holds the
+// entries' locks, under which IDsUsing fills the mirror.
+func (s *Store) writeRefs(ctx context.Context, adds []refAdd) []error {
+	docs := map[string][]string{}
+	for _, a := range adds {
+		for _, key := range a.keys {
+			if !slices.Contains(docs[key], a.doc) {
+				docs[key] = append(docs[key], a.doc)
 			}
 		}
 	}
-	return nil
+	keys := slices.Sorted(maps.Keys(docs))
+	for _, key := range keys {
+		defer s.records.Lock(collRefs + "/" + key)()
+	}
+	models := make([]mongo.WriteModel, 0, len(keys))
+	for _, key := range keys {
+		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": key}).
+			SetUpdate(bson.M{"$addToSet": bson.M{"docs": bson.M{"$each": docs[key]}}}).SetUpsert(true))
+	}
+	errs := make([]error, len(adds))
+	if _, err := s.db.Collection(collRefs).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+		s.mirror.refs.drop(keys...)
+		for k := range errs {
+			errs[k] = err
+		}
+		return errs
+	}
+	for _, key := range keys {
+		// A key the mirror does not know stays unknown: its next use reads it, these included.
+		if e, ok := s.mirror.refs.get(key); ok {
+			merged := slices.Clone(e.v)
+			for _, d := range docs[key] {
+				if !slices.Contains(merged, d) {
+					merged = append(merged, d)
+				}
+			}
+			s.mirror.refs.set(key, merged, true)
+		}
+	}
+	return errs
 }

@@ -2,7 +2,5 @@ package mongo
 
 // Waiting reports how many MarkProcessed calls wait for an insert (tests check the grouping).
 func (i *Idempotency) Waiting() int {
-	i.mu.Lock()
-	defer i.mu.Unlock()
-	return len(i.waiting)
+	return i.marks.pending()
 }

@@ -71,6 +71,8 @@ type Store struct {
 	records keyedlock.Map
 	// mirror is WritesByID's copy of what the write paths read (mirror.go).
 	mirror mirror
+	// refAdds joins the reference writes of WritesByID (writeRefs).
+	refAdds *combiner[refAdd]
 }
 
 // Connect connects to uri, uses database name, picks the write mode by server and creates the
@@ -107,6 +109,7 @@ func ConnectWith(ctx context.Context, uri, name string, writes Writes, opts ...O
 		return nil, fmt.Errorf("connect mongodb: %w", err)
 	}
 	s := &Store{client: client, db: client.Database(name), writes: writes}
+	s.refAdds = &combiner[refAdd]{write: s.writeRefs}
 	if s.writes == WritesDetect {
 		if s.writes, err = detectWrites(ctx, s.db); err != nil {
 			_ = client.Disconnect(context.WithoutCancel(ctx))

@@ -154,3 +154,47 @@ func withRevision(d domain.Document, rev int64) domain.Document {
 	d.Revision = rev
 	return d
 }
+
+// Documents created at once share their specification's and characteristic's reference
+// entries; every one of them is recorded, in the database and in what the store answers. Only
+// the by-id mode is run: FerretDB runs an upsert as a query followed by a write without a
+// transaction, so concurrent $addToSet upserts of one entry lose documents there (the
+// conditional mode fails this test on FerretDB, as the by-id mode did before it serialised and
+// combined them).
+func TestConcurrentDocumentsAllRecordTheirReferences(t *testing.T) {
+	s, _ := storetest.NewStoreWith(t, mongo.WritesByID)
+	shared := storetest.NewCatalog("shared refs", 5, domain.StatusPublished)
+	const docs = 20
+	want := make([]string, docs)
+	var wg sync.WaitGroup
+	for k := range docs {
+		c := storetest.NewCatalog(fmt.Sprintf("refs %d", k), 5, domain.StatusPublished)
+		c.Specification, c.Characteristic = shared.Specification, shared.Characteristic
+		c.Offering.SpecificationIDs = shared.Offering.SpecificationIDs
+		want[k] = c.Offering.ID
+		wg.Go(func() {
+			if err := s.Put(ctx(t), buildDoc(t, c), 0); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(want)
+	fresh, err := mongo.ConnectWith(ctx(t), storetest.URI(), s.Database().Name(), s.Writes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = fresh.Close(ctx(t)) })
+	for name, store := range map[string]*mongo.Store{"this store": s, "the database": fresh} {
+		for _, ref := range []struct {
+			kind domain.EntityKind
+			id   string
+		}{{domain.KindSpecification, shared.Specification.ID}, {domain.KindCharacteristic, shared.Characteristic.ID}} {
+			ids, err := store.IDsUsing(ctx(t), ref.kind, ref.id)
+			slices.Sort(ids)
+			if err != nil || !slices.Equal(ids, want) {
+				t.Errorf("%s: IDsUsing(%s) = %d ids, %v; want the %d documents", name, ref.kind, len(ids), err, docs)
+			}
+		}
+	}
+}
