@@ -7,7 +7,9 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -124,4 +126,60 @@ func TestPriceUpdateSendsOnlyWritesToFerretDB(t *testing.T) {
 	if pending, err := store.PendingIndex(ctx, 10); err != nil || len(pending) != 0 {
 		t.Fatalf("index queue after the updates = %d entries, %v; want none", len(pending), err)
 	}
+}
+
+// BenchmarkPriceUpdate applies price updates one at a time, each used by two published
+// documents, against the embedded FerretDB of the test binary: the whole cost of an update
+// (store-query and FerretDB) in one process. cpu-µs/op is the process's CPU per update.
+func BenchmarkPriceUpdate(b *testing.B) {
+	store, _ := storetest.NewStore(b)
+	idx, err := bleve.Open(filepath.Join(b.TempDir(), "index"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { _ = idx.Close() })
+	p := app.NewProjector(store, store, store, idx, storetest.Discard())
+	bt := app.NewBatcher(p, 64)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- bt.Run(ctx) }()
+	b.Cleanup(func() { cancel(); <-done })
+	c := storetest.NewCatalog("Bench Price", 10, domain.StatusPublished)
+	for _, err := range []error{p.ApplyCharacteristic(ctx, c.Characteristic), p.ApplySpecification(ctx, c.Specification),
+		p.ApplyPrice(ctx, c.Price), p.ApplyOffering(ctx, c.Offering)} {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	second := c.Offering
+	second.ID = uuid.NewString()
+	if err := p.ApplyOffering(ctx, second); err != nil {
+		b.Fatal(err)
+	}
+	idem := store.Idempotency()
+	version := int64(1)
+	cpu0 := processCPU()
+	b.ResetTimer()
+	for b.Loop() {
+		version++
+		event := uuid.NewString()
+		if _, err := idem.Processed(ctx, "store-query", event); err != nil {
+			b.Fatal(err)
+		}
+		pr := c.Price
+		pr.Version, pr.Value = version, float64(version)
+		if err := bt.ApplyPrice(ctx, pr); err != nil {
+			b.Fatal(err)
+		}
+		if err := idem.MarkProcessed(ctx, "store-query", event); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((processCPU()-cpu0).Microseconds())/float64(b.N), "cpu-µs/op")
+}
+
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	_ = syscall.Getrusage(syscall.RUSAGE_SELF, &ru)
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
