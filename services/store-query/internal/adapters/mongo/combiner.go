@@ -2,8 +2,13 @@ package mongo
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sync"
 	"time"
+
+	"go.mongodb.org/mongo-driver/mongo"
+	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // combiner joins the requests that arrive while one write is under way into the next write:
@@ -77,4 +82,47 @@ func (c *combiner[T]) pending() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return len(c.waiting)
+}
+
+// errNotMatched reports a replacement that may have matched no record (the record is gone).
+var errNotMatched = errors.New("replacement matched no record")
+
+// bulkCombiner returns a combiner that writes its models to coll in one unordered bulk write
+// (one command per kind of model) and reports each model's error. A bulk result only counts
+// the replacements that matched, so when one did not, every replacement of that write is
+// reported errNotMatched: its caller cannot know it was written, and re-reads.
+func (s *Store) bulkCombiner(coll string) *combiner[mongo.WriteModel] {
+	return &combiner[mongo.WriteModel]{write: func(ctx context.Context, models []mongo.WriteModel) []error {
+		errs := make([]error, len(models))
+		res, err := s.db.Collection(coll).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false))
+		var bulk mongo.BulkWriteException
+		switch {
+		case err == nil:
+		case errors.As(err, &bulk) && bulk.WriteConcernError == nil:
+			for _, we := range bulk.WriteErrors {
+				if we.Index >= 0 && we.Index < len(errs) {
+					errs[we.Index] = fmt.Errorf("write %s: %w", coll, we)
+				}
+			}
+		default:
+			for k := range errs {
+				errs[k] = fmt.Errorf("write %s: %w", coll, err)
+			}
+			return errs
+		}
+		replaced := 0
+		for k, m := range models {
+			if _, ok := m.(*mongo.ReplaceOneModel); ok && errs[k] == nil {
+				replaced++
+			}
+		}
+		if replaced > 0 && (err != nil || res == nil || res.MatchedCount < int64(replaced)) {
+			for k, m := range models {
+				if _, ok := m.(*mongo.ReplaceOneModel); ok && errs[k] == nil {
+					errs[k] = errNotMatched
+				}
+			}
+		}
+		return errs
+	}}
 }

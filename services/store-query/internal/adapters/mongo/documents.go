@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -232,15 +233,15 @@ func (s *Store) putByID(ctx context.Context, d domain.Document, expected int64) 
 	if err := s.addRefs(ctx, d.ID, refsOf(row).minus(stored.refs())); err != nil {
 		return err
 	}
-	c := s.db.Collection(collDocuments)
-	if !found {
-		_, err = c.InsertOne(ctx, row)
-	} else {
-		var res *mongo.UpdateResult
-		if res, err = c.ReplaceOne(ctx, bson.M{"_id": d.ID}, row); err == nil && res.MatchedCount == 0 {
-			s.mirror.docs.drop(d.ID) // deleted behind this process's back
-			return app.ErrRevisionConflict
-		}
+	// The documents of a batch are written side by side: they share a write.
+	var m mongo.WriteModel = mongo.NewInsertOneModel().SetDocument(row)
+	if found {
+		m = mongo.NewReplaceOneModel().SetFilter(bson.M{"_id": d.ID}).SetReplacement(row)
+	}
+	err = s.docWrites.do(ctx, m)
+	if errors.Is(err, errNotMatched) {
+		s.mirror.docs.drop(d.ID) // maybe deleted behind this process's back: read it again
+		return app.ErrRevisionConflict
 	}
 	if err != nil {
 		s.mirror.docs.drop(d.ID) // the write may or may not have happened

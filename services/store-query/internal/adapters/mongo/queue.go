@@ -16,19 +16,23 @@ import (
 
 // enqueue records that the index must catch up with document id at revision rev.
 func (s *Store) enqueue(ctx context.Context, id string, rev int64) error {
-	c := s.db.Collection(collQueue)
 	var err error
 	if s.writes == WritesByID {
 		// MarkIndexed checks the entry's revision itself; it must not slip in between.
 		unlock := s.records.Lock(collQueue + "/" + id)
 		defer unlock()
-	}
-	if e, known := s.mirror.queue.get(id); known && !e.found {
-		// The usual case under load (the entry of the previous change is gone once indexed): a
-		// plain insert spares FerretDB the query an upsert runs first.
-		_, err = c.InsertOne(ctx, bson.M{"_id": id, "revision": rev})
+		var m mongo.WriteModel = mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": id}).
+			SetUpdate(bson.M{"$set": bson.M{"revision": rev}}).SetUpsert(true)
+		if e, known := s.mirror.queue.get(id); known && !e.found {
+			// The usual case under load (the entry of the previous change is gone once
+			// indexed): a plain insert spares FerretDB the query an upsert runs first.
+			m = mongo.NewInsertOneModel().SetDocument(bson.M{"_id": id, "revision": rev})
+		}
+		// The documents of a batch are written side by side: their entries share a write.
+		err = s.queueWrites.do(ctx, m)
 	} else {
-		_, err = c.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"revision": rev}}, options.Update().SetUpsert(true))
+		_, err = s.db.Collection(collQueue).UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"revision": rev}},
+			options.Update().SetUpsert(true))
 	}
 	if err != nil {
 		s.mirror.queue.drop(id) // the entry's revision is unknown now

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
@@ -88,13 +89,12 @@ func (s *Store) upsertByID(ctx context.Context, coll, id string, version int64, 
 	if found && stored.rowVersion() >= version {
 		return compareVersions(stored.rowVersion(), version), nil
 	}
-	c := s.db.Collection(coll)
-	if !found {
-		_, err = c.InsertOne(ctx, row)
-	} else {
-		_, err = c.ReplaceOne(ctx, bson.M{"_id": id}, row)
+	// The entities of a batch are written side by side: they share a write.
+	var m mongo.WriteModel = mongo.NewInsertOneModel().SetDocument(row)
+	if found {
+		m = mongo.NewReplaceOneModel().SetFilter(bson.M{"_id": id}).SetReplacement(row)
 	}
-	if err != nil {
+	if err := s.replicaWrites[coll].do(ctx, m); err != nil {
 		s.mirror.replicas.drop(key) // the write may or may not have happened
 		return 0, fmt.Errorf("write %s %s: %w", coll, id, err)
 	}

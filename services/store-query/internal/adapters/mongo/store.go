@@ -71,8 +71,11 @@ type Store struct {
 	records keyedlock.Map
 	// mirror is WritesByID's copy of what the write paths read (mirror.go).
 	mirror mirror
-	// refAdds joins the reference writes of WritesByID (writeRefs).
-	refAdds *combiner[refAdd]
+	// refAdds joins the reference writes of WritesByID (writeRefs); queueWrites and docWrites
+	// join its index queue entries and its documents.
+	refAdds                *combiner[refAdd]
+	queueWrites, docWrites *combiner[mongo.WriteModel]
+	replicaWrites          map[string]*combiner[mongo.WriteModel] // by collection
 }
 
 // Connect connects to uri, uses database name, picks the write mode by server and creates the
@@ -110,6 +113,11 @@ func ConnectWith(ctx context.Context, uri, name string, writes Writes, opts ...O
 	}
 	s := &Store{client: client, db: client.Database(name), writes: writes}
 	s.refAdds = &combiner[refAdd]{write: s.writeRefs}
+	s.queueWrites, s.docWrites = s.bulkCombiner(collQueue), s.bulkCombiner(collDocuments)
+	s.replicaWrites = map[string]*combiner[mongo.WriteModel]{}
+	for _, c := range []string{collCharacteristics, collSpecifications, collPrices, collOfferings} {
+		s.replicaWrites[c] = s.bulkCombiner(c)
+	}
 	if s.writes == WritesDetect {
 		if s.writes, err = detectWrites(ctx, s.db); err != nil {
 			_ = client.Disconnect(context.WithoutCancel(ctx))

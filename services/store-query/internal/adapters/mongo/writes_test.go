@@ -198,3 +198,26 @@ func TestConcurrentDocumentsAllRecordTheirReferences(t *testing.T) {
 		}
 	}
 }
+
+// A document deleted behind the store's back (another process) makes the next Put a conflict,
+// not a write reported done; the store then reads the document again.
+func TestPutOfADocumentDeletedElsewhereIsAConflict(t *testing.T) {
+	bothWrites(t, func(t *testing.T, s *mongo.Store) {
+		d := buildDoc(t, storetest.NewCatalog("deleted elsewhere", 5, domain.StatusPublished))
+		if err := s.Put(ctx(t), d, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Database().Collection("store_offerings").DeleteOne(ctx(t), map[string]string{"_id": d.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Put(ctx(t), d, 1); !errors.Is(err, app.ErrRevisionConflict) {
+			t.Fatalf("put over a document deleted elsewhere = %v, want a conflict", err)
+		}
+		if _, err := s.Revision(ctx(t), d.ID); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("revision after the conflict = %v, want not found", err)
+		}
+		if err := s.Put(ctx(t), d, 0); err != nil {
+			t.Fatalf("re-creating it: %v", err)
+		}
+	})
+}
