@@ -146,9 +146,10 @@ func (p *Projector) applyBatch(ctx context.Context, changes []change) []error {
 	failed := map[string]error{}      // entity key → error
 	actions := map[string]docAction{} // document id → what to do
 	causes := map[string][]string{}   // document id → entity keys that led to it
-	for _, k := range order {
+	outs, errs := p.upsertAll(ctx, changes, newest, order)
+	for i, k := range order {
 		c := changes[newest[k]]
-		out, err := c.upsert(ctx)
+		out, err := outs[i], errs[i]
 		if err != nil {
 			failed[k] = fmt.Errorf("store %s %s v%d: %w", c.kind, c.id, c.version, err)
 			continue
@@ -181,11 +182,29 @@ func (p *Projector) applyBatch(ctx context.Context, changes []change) []error {
 			failed[k] = errors.Join(failed[k], err)
 		}
 	}
-	errs := make([]error, len(changes))
+	out := make([]error, len(changes))
 	for i, c := range changes {
-		errs[i] = failed[c.key()]
+		out[i] = failed[c.key()]
 	}
-	return errs
+	return out
+}
+
+// upsertAll writes the newest change of each entity (order lists their keys), several at once:
+// the entities are independent, and on FerretDB concurrent writes share a command.
+func (p *Projector) upsertAll(ctx context.Context, changes []change, newest map[string]int, order []string) ([]Outcome, []error) {
+	outs := make([]Outcome, len(order))
+	errs := make([]error, len(order))
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, rebuildParallelism)
+	for i, k := range order {
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			outs[i], errs[i] = changes[newest[k]].upsert(ctx)
+		})
+	}
+	wg.Wait()
+	return outs, errs
 }
 
 // applyDocs carries out the document actions under the documents' locks (taken in id order,
@@ -243,8 +262,10 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 	return failed
 }
 
-// rebuildParallelism bounds the documents of a batch re-built at once.
-const rebuildParallelism = 4
+// rebuildParallelism bounds the documents of a batch re-built at once. On FerretDB a re-build
+// reads nothing and its writes join those of the other documents under way (the store
+// combines concurrent writes), so the more run side by side, the fewer commands a batch sends.
+const rebuildParallelism = 16
 
 // sourceCache remembers the sources it loaded; it lives for one batch and is safe for
 // concurrent use (two documents missing the same source may both load it: harmless).

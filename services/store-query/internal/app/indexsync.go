@@ -76,12 +76,10 @@ func (s *IndexSyncer) Drain(ctx context.Context) (int, error) {
 				return n, fmt.Errorf("remove %d hidden documents: %w", len(hidden), err)
 			}
 		}
-		for _, d := range docs {
-			if err := s.queue.MarkIndexed(ctx, d.ID, d.Revision); err != nil {
-				return n, fmt.Errorf("mark %s indexed: %w", d.ID, err)
-			}
-			n++
+		if err := s.queue.MarkIndexed(ctx, docs...); err != nil {
+			return n, fmt.Errorf("mark %d documents indexed: %w", len(docs), err)
 		}
+		n += len(docs)
 		if len(docs) < s.batch {
 			break
 		}

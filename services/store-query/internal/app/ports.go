@@ -58,8 +58,9 @@ type Documents interface {
 // IndexQueue tracks what the search index still has to catch up with, so a search engine
 // outage never loses an update. Documents.Put queues every written document.
 type IndexQueue interface {
-	// MarkIndexed drops the queue entry of document id if it still has this revision.
-	MarkIndexed(ctx context.Context, id string, revision int64) error
+	// MarkIndexed drops the queue entry of each document that still has the document's
+	// Revision (one write for all of them where the store allows).
+	MarkIndexed(ctx context.Context, docs ...domain.Document) error
 	// PendingIndex returns up to limit queued documents (a deleted one comes back invisible,
 	// to be removed from the index), each with its queue entry's revision.
 	PendingIndex(ctx context.Context, limit int) ([]domain.Document, error)

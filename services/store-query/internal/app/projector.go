@@ -239,10 +239,9 @@ func (p *Projector) syncIndex(ctx context.Context, docs ...domain.Document) {
 			}
 		}
 	}
-	for _, d := range settled {
-		if err := p.queue.MarkIndexed(ctx, d.ID, d.Revision); err != nil {
-			p.log.WarnContext(ctx, "mark document indexed", "offering_id", d.ID, "error", err.Error())
-		}
+	// A failure leaves entries queued: the IndexSyncer indexes those documents again, harmlessly.
+	if err := p.queue.MarkIndexed(ctx, settled...); err != nil {
+		p.log.WarnContext(ctx, "mark documents indexed", "documents", len(settled), "error", err.Error())
 	}
 }
 

@@ -58,13 +58,13 @@ func NewStore(t testing.TB) (*mongo.Store, string) {
 	return NewStoreWith(t, mongo.WritesDetect)
 }
 
-// NewStoreWith is NewStore with an explicit write mode.
-func NewStoreWith(t testing.TB, writes mongo.Writes) (*mongo.Store, string) {
+// NewStoreWith is NewStore with an explicit write mode and connection options.
+func NewStoreWith(t testing.TB, writes mongo.Writes, opts ...mongo.Option) (*mongo.Store, string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	name := "test_store_" + RandomID(6)
-	s, err := mongo.ConnectWith(ctx, uri, name, writes)
+	s, err := mongo.ConnectWith(ctx, uri, name, writes, opts...)
 	if err != nil {
 		t.Fatalf("connect %s: %v", uri, err)
 	}

@@ -132,6 +132,16 @@ func (s *Store) Get(ctx context.Context, id string) (domain.Document, error) {
 
 // Revision implements app.Documents.
 func (s *Store) Revision(ctx context.Context, id string) (int64, error) {
+	if s.writes == WritesByID {
+		r, found, err := s.docRefs(ctx, id)
+		if err != nil {
+			return 0, fmt.Errorf("read store document %s revision: %w", id, err)
+		}
+		if !found {
+			return 0, domain.ErrNotFound
+		}
+		return r.Revision, nil
+	}
 	var r struct {
 		Revision int64 `bson:"revision"`
 	}
@@ -202,19 +212,14 @@ func (s *Store) Put(ctx context.Context, d domain.Document, expected int64) erro
 	return nil
 }
 
-// putByID is Put for WritesByID: the stored revision is read by _id and compared here, under
-// the document's lock. It records only the references the stored document lacks, so a price
-// change re-building a document writes no reference at all.
+// putByID is Put for WritesByID: the stored revision (from the mirror, read by _id on a miss)
+// is compared here, under the document's lock. It records only the references the stored
+// document lacks, so a price change re-building a document writes no reference at all.
 func (s *Store) putByID(ctx context.Context, d domain.Document, expected int64) error {
 	unlock := s.records.Lock(collDocuments + "/" + d.ID)
 	defer unlock()
-	c := s.db.Collection(collDocuments)
-	var stored docRefsRow
-	err := c.FindOne(ctx, bson.M{"_id": d.ID}, options.FindOne().SetProjection(bson.M{
-		"revision": 1, "specification_ids": 1, "characteristic_ids": 1, "price_ids": 1,
-	})).Decode(&stored)
-	found := err == nil
-	if err != nil && !notFound(err) {
+	stored, found, err := lookupLocked(ctx, &s.mirror.docs, d.ID, s.docRefsLoader(d.ID))
+	if err != nil {
 		return fmt.Errorf("read store document %s revision: %w", d.ID, err)
 	}
 	if stored.Revision != expected { // an absent document reads as revision 0
@@ -227,19 +232,22 @@ func (s *Store) putByID(ctx context.Context, d domain.Document, expected int64) 
 	if err := s.addRefs(ctx, d.ID, refsOf(row).minus(stored.refs())); err != nil {
 		return err
 	}
-	if !found {
-		if _, err := c.InsertOne(ctx, row); err != nil {
-			return fmt.Errorf("insert store document %s: %w", d.ID, err)
-		}
-		return nil
+	// The documents of a batch are written side by side: they share a write.
+	var m mongo.WriteModel = mongo.NewInsertOneModel().SetDocument(row)
+	if found {
+		m = mongo.NewReplaceOneModel().SetFilter(bson.M{"_id": d.ID}).SetReplacement(row)
 	}
-	res, err := c.ReplaceOne(ctx, bson.M{"_id": d.ID}, row)
-	if err != nil {
-		return fmt.Errorf("replace store document %s: %w", d.ID, err)
-	}
-	if res.MatchedCount == 0 { // deleted by another process meanwhile
+	err = s.docWrites.do(ctx, m)
+	if errors.Is(err, errNotMatched) {
+		s.mirror.docs.drop(d.ID) // maybe deleted behind this process's back: read it again
 		return app.ErrRevisionConflict
 	}
+	if err != nil {
+		s.mirror.docs.drop(d.ID) // the write may or may not have happened
+		return fmt.Errorf("write store document %s: %w", d.ID, err)
+	}
+	s.mirror.docs.set(d.ID, docRefsRow{Revision: row.Revision, SpecificationIDs: row.SpecificationIDs,
+		CharacteristicIDs: row.CharacteristicIDs, PriceIDs: row.PriceIDs}, true)
 	return nil
 }
 
@@ -283,147 +291,11 @@ func (s *Store) Delete(ctx context.Context, id string) (bool, error) {
 	}
 	res, err := s.db.Collection(collDocuments).DeleteOne(ctx, bson.M{"_id": id})
 	if err != nil {
+		s.mirror.docs.drop(id)
 		return false, fmt.Errorf("delete store document %s: %w", id, err)
 	}
+	if s.writes == WritesByID {
+		s.mirror.docs.set(id, docRefsRow{}, false)
+	}
 	return res.DeletedCount > 0, nil
-}
-
-// IDsUsing implements app.Documents. It reads the reference document of the entity (an _id
-// lookup) instead of scanning the documents; references are only ever added, so the answer may
-// name documents that no longer use the entity or no longer exist (re-building them is harmless).
-func (s *Store) IDsUsing(ctx context.Context, kind domain.EntityKind, id string) ([]string, error) {
-	var r refRow
-	err := s.db.Collection(collRefs).FindOne(ctx, bson.M{"_id": refKey(kind, id)}).Decode(&r)
-	if notFound(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find documents using %s %s: %w", kind, id, err)
-	}
-	return r.Docs, nil
-}
-
-type refRow struct {
-	ID   string   `bson:"_id"`
-	Docs []string `bson:"docs"`
-}
-
-func refKey(kind domain.EntityKind, id string) string { return string(kind) + ":" + id }
-
-// addRefs records, for every entity in refs, that document docID uses it.
-func (s *Store) addRefs(ctx context.Context, docID string, refs refSet) error {
-	var models []mongo.WriteModel
-	for _, kind := range []domain.EntityKind{domain.KindSpecification, domain.KindCharacteristic, domain.KindPrice} {
-		for _, id := range refs[kind] {
-			models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": refKey(kind, id)}).
-				SetUpdate(bson.M{"$addToSet": bson.M{"docs": docID}}).SetUpsert(true))
-		}
-	}
-	if len(models) == 0 {
-		return nil
-	}
-	if _, err := s.db.Collection(collRefs).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return fmt.Errorf("record references of %s: %w", docID, err)
-	}
-	return nil
-}
-
-// enqueue records that the index must catch up with document id at revision rev.
-func (s *Store) enqueue(ctx context.Context, id string, rev int64) error {
-	if s.writes == WritesByID {
-		// MarkIndexed checks the entry's revision itself; it must not slip in between.
-		unlock := s.records.Lock(collQueue + "/" + id)
-		defer unlock()
-	}
-	_, err := s.db.Collection(collQueue).UpdateOne(ctx, bson.M{"_id": id},
-		bson.M{"$set": bson.M{"revision": rev}}, options.Update().SetUpsert(true))
-	if err != nil {
-		s.forgetQueued(id) // the entry's revision is unknown now
-		return fmt.Errorf("queue %s for indexing: %w", id, err)
-	}
-	if s.writes == WritesByID {
-		s.queuedMu.Lock()
-		s.queued[id] = rev
-		s.queuedMu.Unlock()
-	}
-	return nil
-}
-
-// MarkIndexed implements app.IndexQueue: the queue entry goes if it still has this revision.
-func (s *Store) MarkIndexed(ctx context.Context, id string, revision int64) error {
-	c := s.db.Collection(collQueue)
-	if s.writes == WritesByID {
-		unlock := s.records.Lock(collQueue + "/" + id)
-		defer unlock()
-		s.queuedMu.Lock()
-		stored, known := s.queued[id]
-		s.queuedMu.Unlock()
-		if !known { // written before this process started: read it
-			var entry struct {
-				Revision int64 `bson:"revision"`
-			}
-			err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&entry)
-			if notFound(err) {
-				return nil
-			}
-			if err != nil {
-				return fmt.Errorf("read index queue entry %s: %w", id, err)
-			}
-			stored = entry.Revision
-		}
-		if stored != revision {
-			return nil // re-queued meanwhile at another revision: it stays
-		}
-		if _, err := c.DeleteOne(ctx, bson.M{"_id": id}); err != nil {
-			s.forgetQueued(id)
-			return fmt.Errorf("mark %s indexed: %w", id, err)
-		}
-		s.forgetQueued(id)
-		return nil
-	}
-	_, err := c.DeleteOne(ctx, bson.M{"_id": id, "revision": revision})
-	if err != nil {
-		return fmt.Errorf("mark %s indexed: %w", id, err)
-	}
-	return nil
-}
-
-// PendingIndex implements app.IndexQueue. A queued document that no longer exists comes back
-// invisible (to be removed from the index); every returned document carries the queue entry's
-// revision for MarkIndexed.
-func (s *Store) PendingIndex(ctx context.Context, limit int) ([]domain.Document, error) {
-	cur, err := s.db.Collection(collQueue).Find(ctx, bson.M{}, options.Find().SetLimit(int64(limit)))
-	if err != nil {
-		return nil, fmt.Errorf("read index queue: %w", err)
-	}
-	var entries []struct {
-		ID       string `bson:"_id"`
-		Revision int64  `bson:"revision"`
-	}
-	if err := cur.All(ctx, &entries); err != nil {
-		return nil, fmt.Errorf("decode index queue: %w", err)
-	}
-	out := make([]domain.Document, 0, len(entries))
-	for _, e := range entries {
-		d, err := s.Get(ctx, e.ID)
-		if errors.Is(err, domain.ErrNotFound) {
-			d = domain.Document{ID: e.ID}
-		} else if err != nil {
-			return nil, err
-		}
-		d.Revision = e.Revision
-		out = append(out, d)
-	}
-	return out, nil
-}
-
-func (s *Store) forgetQueued(id string) {
-	s.queuedMu.Lock()
-	delete(s.queued, id)
-	s.queuedMu.Unlock()
-}
-
-// AddRemoval implements app.IndexQueue.
-func (s *Store) AddRemoval(ctx context.Context, id string) error {
-	return s.enqueue(ctx, id, -1)
 }

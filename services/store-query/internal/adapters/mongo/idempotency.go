@@ -2,19 +2,29 @@ package mongo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 )
 
 // Idempotency is the MongoDB implementation of the messaging IdempotencyStore port: one
-// document per (consumer group, event id) in processed_events.
-type Idempotency struct{ s *Store }
+// document per (consumer group, event id) in processed_events. The events of a batch finish
+// together, so their records are inserted together (combiner).
+type Idempotency struct {
+	s     *Store
+	marks *combiner[bson.M]
+}
 
 // Idempotency returns the store's processed-events idempotency store.
-func (s *Store) Idempotency() *Idempotency { return &Idempotency{s: s} }
+func (s *Store) Idempotency() *Idempotency {
+	i := &Idempotency{s: s}
+	i.marks = &combiner[bson.M]{write: i.insert}
+	return i
+}
 
 func processedKey(group, eventID string) string { return group + "/" + eventID }
 
@@ -33,13 +43,43 @@ func (i *Idempotency) Processed(ctx context.Context, group, eventID string) (boo
 	return true, nil
 }
 
-// MarkProcessed records that group processed eventID; marking twice is not an error.
+// MarkProcessed records that group processed eventID; marking twice is not an error. It returns
+// once the record is stored (or failed to be).
 func (i *Idempotency) MarkProcessed(ctx context.Context, group, eventID string) error {
-	_, err := i.s.db.Collection(collProcessed).InsertOne(ctx, bson.M{
+	err := i.marks.do(ctx, bson.M{
 		"_id": processedKey(group, eventID), "group": group, "event_id": eventID, "processed_at": time.Now().UTC(),
 	})
-	if err != nil && !isDuplicate(err) {
+	if err != nil {
 		return fmt.Errorf("mark event %s processed: %w", eventID, err)
 	}
 	return nil
 }
+
+// insert stores the records in one unordered insert and returns each one's error; a record
+// already stored (a redelivery marked twice) is no error.
+func (i *Idempotency) insert(ctx context.Context, batch []bson.M) []error {
+	docs := make([]any, len(batch))
+	for k, m := range batch {
+		docs[k] = m
+	}
+	errs := make([]error, len(batch))
+	_, err := i.s.db.Collection(collProcessed).InsertMany(ctx, docs, options.InsertMany().SetOrdered(false))
+	var bulk mongo.BulkWriteException
+	switch {
+	case err == nil:
+	case errors.As(err, &bulk) && bulk.WriteConcernError == nil:
+		for _, we := range bulk.WriteErrors {
+			if we.Index >= 0 && we.Index < len(errs) && !duplicateCode(we.Code) {
+				errs[we.Index] = we
+			}
+		}
+	default:
+		for k := range errs {
+			errs[k] = err
+		}
+	}
+	return errs
+}
+
+// duplicateCode tells a duplicate key among the codes of one write's error.
+func duplicateCode(code int) bool { return code == 11000 || code == 11001 || code == 12582 }

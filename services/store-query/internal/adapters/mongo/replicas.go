@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
@@ -75,28 +76,29 @@ func (s *Store) upsert(ctx context.Context, coll, id string, version int64, row 
 	return compareVersions(cur, version), nil
 }
 
-// upsertByID is upsert for WritesByID: read the stored version by _id, compare here, write by
-// _id, all under the record's lock.
+// upsertByID is upsert for WritesByID: compare with the stored version (from the mirror, read
+// by _id on a miss) and write by _id, all under the record's lock.
 func (s *Store) upsertByID(ctx context.Context, coll, id string, version int64, row any) (app.Outcome, error) {
-	unlock := s.records.Lock(coll + "/" + id)
+	key := coll + "/" + id
+	unlock := s.records.Lock(key)
 	defer unlock()
-	cur, found, err := s.storedVersion(ctx, coll, id)
+	stored, found, err := lookupLocked(ctx, &s.mirror.replicas, key, s.replicaLoader(coll, id))
 	if err != nil {
 		return 0, err
 	}
-	c := s.db.Collection(coll)
-	switch {
-	case !found:
-		if _, err := c.InsertOne(ctx, row); err != nil {
-			return 0, fmt.Errorf("insert %s %s: %w", coll, id, err)
-		}
-		return app.Applied, nil
-	case cur >= version:
-		return compareVersions(cur, version), nil
+	if found && stored.rowVersion() >= version {
+		return compareVersions(stored.rowVersion(), version), nil
 	}
-	if _, err := c.ReplaceOne(ctx, bson.M{"_id": id}, row); err != nil {
-		return 0, fmt.Errorf("replace %s %s: %w", coll, id, err)
+	// The entities of a batch are written side by side: they share a write.
+	var m mongo.WriteModel = mongo.NewInsertOneModel().SetDocument(row)
+	if found {
+		m = mongo.NewReplaceOneModel().SetFilter(bson.M{"_id": id}).SetReplacement(row)
 	}
+	if err := s.replicaWrites[coll].do(ctx, m); err != nil {
+		s.mirror.replicas.drop(key) // the write may or may not have happened
+		return 0, fmt.Errorf("write %s %s: %w", coll, id, err)
+	}
+	s.mirror.replicas.set(key, detached(row), true)
 	return app.Applied, nil
 }
 
@@ -152,12 +154,22 @@ func (s *Store) UpsertOffering(ctx context.Context, o domain.Offering) (app.Outc
 // Offering implements app.Replicas.
 func (s *Store) Offering(ctx context.Context, id string) (domain.Offering, error) {
 	var r offeringRow
-	err := s.db.Collection(collOfferings).FindOne(ctx, bson.M{"_id": id}).Decode(&r)
-	if notFound(err) {
-		return domain.Offering{}, domain.ErrNotFound
+	var found bool
+	var err error
+	if s.writes == WritesByID {
+		var row versionedRow
+		row, found, err = s.replica(ctx, collOfferings, id)
+		if found {
+			r = row.(offeringRow)
+		}
+	} else {
+		r, found, err = findRow[offeringRow](ctx, s, collOfferings, id)
 	}
 	if err != nil {
-		return domain.Offering{}, fmt.Errorf("read offering %s: %w", id, err)
+		return domain.Offering{}, err
+	}
+	if !found {
+		return domain.Offering{}, domain.ErrNotFound
 	}
 	return domain.Offering{
 		ID: r.ID, Name: r.Name, Description: r.Description, SpecificationIDs: r.SpecificationIDs,
@@ -200,26 +212,32 @@ func (s *Store) Sources(ctx context.Context, specIDs, priceIDs []string) (domain
 }
 
 // findIn loads the rows of coll with the given ids (absent ones are skipped): one $in query on
-// MongoDB, one _id lookup per id on FerretDB (see WritesByID: it would scan for the $in).
-func findIn[T any](ctx context.Context, s *Store, coll string, ids []string) ([]T, error) {
+// MongoDB, the mirror (one _id lookup per id it misses) on FerretDB (see WritesByID: it would
+// scan for the $in).
+func findIn[T versionedRow](ctx context.Context, s *Store, coll string, ids []string) ([]T, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
 	c := s.db.Collection(coll)
-	if s.writes == WritesByID || len(ids) == 1 {
+	if s.writes == WritesByID {
 		var out []T
 		for _, id := range slices.Compact(slices.Sorted(slices.Values(ids))) {
-			var row T
-			err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&row)
-			if notFound(err) {
-				continue
-			}
+			row, found, err := s.replica(ctx, coll, id)
 			if err != nil {
-				return nil, fmt.Errorf("read %s %s: %w", coll, id, err)
+				return nil, err
 			}
-			out = append(out, row)
+			if found {
+				out = append(out, row.(T))
+			}
 		}
 		return out, nil
+	}
+	if len(ids) == 1 {
+		row, found, err := findRow[T](ctx, s, coll, ids[0])
+		if err != nil || !found {
+			return nil, err
+		}
+		return []T{row}, nil
 	}
 	cur, err := c.Find(ctx, bson.M{"_id": bson.M{"$in": ids}})
 	if err != nil {

@@ -30,7 +30,7 @@ func BenchmarkLookupsAtScale(b *testing.B) {
 		if err := s.Put(ctx, d, 0); err != nil {
 			b.Fatal(err)
 		}
-		if err := s.MarkIndexed(ctx, d.ID, 1); err != nil {
+		if err := s.MarkIndexed(ctx, withRevision(d, 1)); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -7,10 +7,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
+	"go.mongodb.org/mongo-driver/event"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
@@ -69,10 +69,13 @@ type Store struct {
 	writes Writes
 	// records serialises the read-check-write sequences of WritesByID per collection and _id.
 	records keyedlock.Map
-	// queued remembers, in WritesByID, the revision of every index queue entry this process
-	// wrote and has not yet dropped, so dropping one needs no read first.
-	queuedMu sync.Mutex
-	queued   map[string]int64
+	// mirror is WritesByID's copy of what the write paths read (mirror.go).
+	mirror mirror
+	// refAdds joins the reference writes of WritesByID (writeRefs); queueWrites and docWrites
+	// join its index queue entries and its documents.
+	refAdds                *combiner[refAdd]
+	queueWrites, docWrites *combiner[mongo.WriteModel]
+	replicaWrites          map[string]*combiner[mongo.WriteModel] // by collection
 }
 
 // Connect connects to uri, uses database name, picks the write mode by server and creates the
@@ -81,14 +84,40 @@ func Connect(ctx context.Context, uri, name string) (*Store, error) {
 	return ConnectWith(ctx, uri, name, WritesDetect)
 }
 
+// Option adjusts a connection.
+type Option func(*event.CommandMonitor)
+
+// ObserveCommands calls observe with the name and collection of every command the store
+// sends (tests count the round trips of a use case with it).
+func ObserveCommands(observe func(command, collection string)) Option {
+	return func(m *event.CommandMonitor) {
+		started := m.Started
+		m.Started = func(ctx context.Context, e *event.CommandStartedEvent) {
+			collection, _ := e.Command.Lookup(e.CommandName).StringValueOK()
+			observe(e.CommandName, collection)
+			started(ctx, e)
+		}
+	}
+}
+
 // ConnectWith is Connect with an explicit write mode (tests run both).
-func ConnectWith(ctx context.Context, uri, name string, writes Writes) (*Store, error) {
+func ConnectWith(ctx context.Context, uri, name string, writes Writes, opts ...Option) (*Store, error) {
+	monitor := Monitor()
+	for _, o := range opts {
+		o(monitor)
+	}
 	client, err := mongo.Connect(ctx, options.Client().ApplyURI(uri).
-		SetServerSelectionTimeout(5*time.Second).SetConnectTimeout(5*time.Second).SetMonitor(Monitor()))
+		SetServerSelectionTimeout(5*time.Second).SetConnectTimeout(5*time.Second).SetMonitor(monitor))
 	if err != nil {
 		return nil, fmt.Errorf("connect mongodb: %w", err)
 	}
-	s := &Store{client: client, db: client.Database(name), writes: writes, queued: map[string]int64{}}
+	s := &Store{client: client, db: client.Database(name), writes: writes}
+	s.refAdds = &combiner[refAdd]{write: s.writeRefs}
+	s.queueWrites, s.docWrites = s.bulkCombiner(collQueue), s.bulkCombiner(collDocuments)
+	s.replicaWrites = map[string]*combiner[mongo.WriteModel]{}
+	for _, c := range []string{collCharacteristics, collSpecifications, collPrices, collOfferings} {
+		s.replicaWrites[c] = s.bulkCombiner(c)
+	}
 	if s.writes == WritesDetect {
 		if s.writes, err = detectWrites(ctx, s.db); err != nil {
 			_ = client.Disconnect(context.WithoutCancel(ctx))
@@ -156,9 +185,7 @@ func (s *Store) EnsureIndexes(ctx context.Context) error {
 
 // Reset drops every collection of the store and re-creates the indexes.
 func (s *Store) Reset(ctx context.Context) error {
-	s.queuedMu.Lock()
-	clear(s.queued)
-	s.queuedMu.Unlock()
+	s.mirror.clear()
 	for _, c := range allCollections {
 		if err := s.db.Collection(c).Drop(ctx); err != nil {
 			return fmt.Errorf("drop %s: %w", c, err)

@@ -123,7 +123,7 @@ func testDocumentPutIsCompareAndSwap(t *testing.T, s *mongo.Store) {
 	if err != nil || len(pending) != 1 {
 		t.Fatalf("pending = %d, %v", len(pending), err)
 	}
-	if err := s.MarkIndexed(ctx(t), d.ID, 2); err != nil {
+	if err := s.MarkIndexed(ctx(t), withRevision(d, 2)); err != nil {
 		t.Fatal(err)
 	}
 	pending, err = s.PendingIndex(ctx(t), 10)

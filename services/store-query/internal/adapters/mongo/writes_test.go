@@ -88,14 +88,14 @@ func TestMarkIndexedLeavesANewerQueueEntry(t *testing.T) {
 		if err := s.Put(ctx(t), d, 1); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MarkIndexed(ctx(t), d.ID, 1); err != nil {
+		if err := s.MarkIndexed(ctx(t), withRevision(d, 1)); err != nil {
 			t.Fatal(err)
 		}
 		pending, err := s.PendingIndex(ctx(t), 10)
 		if err != nil || len(pending) != 1 || pending[0].Revision != 2 {
 			t.Fatalf("pending = %+v, %v; want the revision 2 entry", pending, err)
 		}
-		if err := s.MarkIndexed(ctx(t), "no-such-document", 1); err != nil {
+		if err := s.MarkIndexed(ctx(t), domain.Document{ID: "no-such-document", Revision: 1}); err != nil {
 			t.Fatalf("marking an unknown document: %v", err)
 		}
 	})
@@ -148,4 +148,76 @@ func buildDoc(t *testing.T, c storetest.Catalog) domain.Document {
 		t.Fatal(err)
 	}
 	return d
+}
+
+func withRevision(d domain.Document, rev int64) domain.Document {
+	d.Revision = rev
+	return d
+}
+
+// Documents created at once share their specification's and characteristic's reference
+// entries; every one of them is recorded, in the database and in what the store answers. Only
+// the by-id mode is run: FerretDB runs an upsert as a query followed by a write without a
+// transaction, so concurrent $addToSet upserts of one entry lose documents there (the
+// conditional mode fails this test on FerretDB, as the by-id mode did before it serialised and
+// combined them).
+func TestConcurrentDocumentsAllRecordTheirReferences(t *testing.T) {
+	s, _ := storetest.NewStoreWith(t, mongo.WritesByID)
+	shared := storetest.NewCatalog("shared refs", 5, domain.StatusPublished)
+	const docs = 20
+	want := make([]string, docs)
+	var wg sync.WaitGroup
+	for k := range docs {
+		c := storetest.NewCatalog(fmt.Sprintf("refs %d", k), 5, domain.StatusPublished)
+		c.Specification, c.Characteristic = shared.Specification, shared.Characteristic
+		c.Offering.SpecificationIDs = shared.Offering.SpecificationIDs
+		want[k] = c.Offering.ID
+		wg.Go(func() {
+			if err := s.Put(ctx(t), buildDoc(t, c), 0); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	slices.Sort(want)
+	fresh, err := mongo.ConnectWith(ctx(t), storetest.URI(), s.Database().Name(), s.Writes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = fresh.Close(ctx(t)) })
+	for name, store := range map[string]*mongo.Store{"this store": s, "the database": fresh} {
+		for _, ref := range []struct {
+			kind domain.EntityKind
+			id   string
+		}{{domain.KindSpecification, shared.Specification.ID}, {domain.KindCharacteristic, shared.Characteristic.ID}} {
+			ids, err := store.IDsUsing(ctx(t), ref.kind, ref.id)
+			slices.Sort(ids)
+			if err != nil || !slices.Equal(ids, want) {
+				t.Errorf("%s: IDsUsing(%s) = %d ids, %v; want the %d documents", name, ref.kind, len(ids), err, docs)
+			}
+		}
+	}
+}
+
+// A document deleted behind the store's back (another process) makes the next Put a conflict,
+// not a write reported done; the store then reads the document again.
+func TestPutOfADocumentDeletedElsewhereIsAConflict(t *testing.T) {
+	bothWrites(t, func(t *testing.T, s *mongo.Store) {
+		d := buildDoc(t, storetest.NewCatalog("deleted elsewhere", 5, domain.StatusPublished))
+		if err := s.Put(ctx(t), d, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Database().Collection("store_offerings").DeleteOne(ctx(t), map[string]string{"_id": d.ID}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Put(ctx(t), d, 1); !errors.Is(err, app.ErrRevisionConflict) {
+			t.Fatalf("put over a document deleted elsewhere = %v, want a conflict", err)
+		}
+		if _, err := s.Revision(ctx(t), d.ID); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("revision after the conflict = %v, want not found", err)
+		}
+		if err := s.Put(ctx(t), d, 0); err != nil {
+			t.Fatalf("re-creating it: %v", err)
+		}
+	})
 }
