@@ -53,22 +53,10 @@ func (s *IndexSyncer) Drain(ctx context.Context) (int, error) {
 		if len(docs) == 0 {
 			break
 		}
-		var visible []int
-		var hidden []string
-		for i, d := range docs {
-			if d.Visible {
-				visible = append(visible, i)
-			} else {
-				hidden = append(hidden, d.ID)
-			}
-		}
+		visible, hidden := byVisibility(docs)
 		if len(visible) > 0 {
-			batch := docs[:0:0]
-			for _, i := range visible {
-				batch = append(batch, docs[i])
-			}
-			if err := s.index.Index(ctx, batch...); err != nil {
-				return n, fmt.Errorf("index %d documents: %w", len(batch), err)
+			if err := s.index.Index(ctx, visible...); err != nil {
+				return n, fmt.Errorf("index %d documents: %w", len(visible), err)
 			}
 		}
 		if len(hidden) > 0 {

@@ -211,15 +211,7 @@ func (p *Projector) build(ctx context.Context, id string, sources sourceReader) 
 // kind (index the visible, remove the hidden). A failure leaves the documents queued; the
 // IndexSyncer retries them.
 func (p *Projector) syncIndex(ctx context.Context, docs ...domain.Document) {
-	var visible []domain.Document
-	var hidden []string
-	for _, d := range docs {
-		if d.Visible {
-			visible = append(visible, d)
-		} else {
-			hidden = append(hidden, d.ID)
-		}
-	}
+	visible, hidden := byVisibility(docs)
 	settled := make([]domain.Document, 0, len(docs))
 	if len(visible) > 0 {
 		if err := p.index.Index(ctx, visible...); err != nil {
@@ -243,6 +235,18 @@ func (p *Projector) syncIndex(ctx context.Context, docs ...domain.Document) {
 	if err := p.queue.MarkIndexed(ctx, settled...); err != nil {
 		p.log.WarnContext(ctx, "mark documents indexed", "documents", len(settled), "error", err.Error())
 	}
+}
+
+// byVisibility splits documents into those the index shows and the ids it must drop.
+func byVisibility(docs []domain.Document) (visible []domain.Document, hidden []string) {
+	for _, d := range docs {
+		if d.Visible {
+			visible = append(visible, d)
+		} else {
+			hidden = append(hidden, d.ID)
+		}
+	}
+	return visible, hidden
 }
 
 // remove deletes the document from the search index, then from the store (so once the store
