@@ -13,6 +13,7 @@ require (
 	github.com/tmfcatalog/platform/libs/messaging v0.0.0
 	github.com/tmfcatalog/platform/libs/sagaworker v0.0.0
 	go.mongodb.org/mongo-driver v1.17.10
+	golang.org/x/sync v0.25.0
 )
 
 require (
@@ -104,7 +105,6 @@ require (
 	golang.org/x/exp v0.0.0-20250506013437-ce4c2cf36ca6 // indirect
 	golang.org/x/net v0.62.0 // indirect
 	golang.org/x/oauth2 v0.37.0 // indirect
-	golang.org/x/sync v0.25.0 // indirect
 	golang.org/x/sys v0.50.0 // indirect
 	golang.org/x/text v0.44.0 // indirect
 	google.golang.org/genproto/googleapis/api v0.0.0-20261110000943-09e21b237f2c // indirect

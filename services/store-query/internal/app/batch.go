@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 )
 
@@ -194,16 +196,15 @@ func (p *Projector) applyBatch(ctx context.Context, changes []change) []error {
 func (p *Projector) upsertAll(ctx context.Context, changes []change, newest map[string]int, order []string) ([]Outcome, []error) {
 	outs := make([]Outcome, len(order))
 	errs := make([]error, len(order))
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, rebuildParallelism)
+	var g errgroup.Group
+	g.SetLimit(rebuildParallelism)
 	for i, k := range order {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
+		g.Go(func() error {
 			outs[i], errs[i] = changes[newest[k]].upsert(ctx)
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // each entity's error is in errs
 	return outs, errs
 }
 
@@ -233,12 +234,10 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 	sources := newSourceCache(p.replicas)
 	// A few documents at a time: each re-build is a chain of round trips to the store, and
 	// overlapping them keeps both the store and this process busy.
-	var wg sync.WaitGroup
-	slots := make(chan struct{}, rebuildParallelism)
+	var g errgroup.Group
+	g.SetLimit(rebuildParallelism)
 	for _, id := range ids {
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
+		g.Go(func() error {
 			var err error
 			var d domain.Document
 			var ok bool
@@ -255,9 +254,10 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 			if err != nil {
 				failed[id] = err
 			}
+			return nil
 		})
 	}
-	wg.Wait()
+	_ = g.Wait() // each document's error is in failed
 	p.syncIndex(ctx, written...)
 	return failed
 }
