@@ -164,8 +164,9 @@ func (u *Upstream) State() string { return u.breaker.State().String() }
 func (u *Upstream) ServeHTTP(w http.ResponseWriter, r *http.Request) { u.proxy.ServeHTTP(w, r) }
 
 // RoundTrip sends one outbound request through the breaker. Upstream 4xx responses count as
-// successes; 5xx responses are returned unchanged but count as failures. Small JSON bodies of
-// unknown length are read whole first (see prefetch); failing to read one is a failure too.
+// successes; 5xx responses are returned unchanged but count as failures. Bodies stream through
+// as they come: the services send their JSON answers whole, with a Content-Length
+// (apierror.WriteJSON), so there is nothing to gather here.
 func (u *Upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 	done, err := u.breaker.Allow()
 	if err != nil {
@@ -176,9 +177,6 @@ func (u *Upstream) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%s breaker: %w", u.name, err)
 	}
 	resp, err := u.send(req)
-	if err == nil {
-		err = prefetch(resp)
-	}
 	switch {
 	case err != nil && clientGone(req, err):
 		done(errClientGone)
