@@ -34,7 +34,7 @@ func (c *Consumer) handle(ctx context.Context, out *sidePublisher, d amqp.Delive
 	if c.cfg.Idempotency != nil {
 		unlock := c.inflight.Lock(e.EventID)
 		defer unlock()
-		done, err := c.cfg.Idempotency.Processed(ctx, group, e.EventID)
+		done, err := c.processed(ctx, group, e)
 		if err != nil {
 			c.retry(ctx, out, d, attempt, e, fmt.Errorf("idempotency check: %w", err))
 			return
@@ -68,6 +68,15 @@ func (c *Consumer) handle(ctx context.Context, out *sidePublisher, d amqp.Delive
 	}
 	consumedTotal.WithLabelValues(group).Inc()
 	c.ack(ctx, d)
+}
+
+// processed asks the idempotency store whether group already processed e, unless the store
+// can tell at once that e is new.
+func (c *Consumer) processed(ctx context.Context, group string, e Envelope) (bool, error) {
+	if t, ok := c.cfg.Idempotency.(NewEventTeller); ok && t.Unprocessed(group, e) {
+		return false, nil
+	}
+	return c.cfg.Idempotency.Processed(ctx, group, e.EventID)
 }
 
 // handlerContext builds the handler's ctx: not cancelled when Run's ctx ends (an in-flight

@@ -15,6 +15,15 @@ type IdempotencyStore interface {
 	MarkProcessed(ctx context.Context, group, eventID string) error
 }
 
+// NewEventTeller is an optional extension of an IdempotencyStore whose consumer keeps entity
+// versions: an event newer than the version it holds cannot have been processed yet, so the
+// consumer skips the Processed lookup for it (one database read per event less). When it cannot
+// tell, it answers false and the lookup happens as usual.
+type NewEventTeller interface {
+	// Unprocessed reports true only if group certainly has not processed e.
+	Unprocessed(group string, e Envelope) bool
+}
+
 // Handler handles one event. ctx carries the correlation id, the trace context (a consumer span)
 // and the DeliveryInfo. A nil error acks the message; an error retries it up to MaxAttempts, then
 // dead-letters it; a Permanent error dead-letters it at once.

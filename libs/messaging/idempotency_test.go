@@ -71,3 +71,76 @@ func TestDuplicateDeliveriesHaveOneEffect(t *testing.T) {
 		})
 	}
 }
+
+// tellingStore is an in-memory idempotency store that knows which entities are new to it.
+type tellingStore struct {
+	mu        sync.Mutex
+	done      map[string]bool
+	asked     map[string]int // event id → Processed calls
+	newEntity string
+}
+
+func (s *tellingStore) Processed(_ context.Context, group, eventID string) (bool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.asked[eventID]++
+	return s.done[group+"/"+eventID], nil
+}
+
+func (s *tellingStore) MarkProcessed(_ context.Context, group, eventID string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.done[group+"/"+eventID] = true
+	return nil
+}
+
+func (s *tellingStore) Unprocessed(_ string, e messaging.Envelope) bool { return e.EntityID == s.newEntity }
+
+// A store that can tell an event is new spares the lookup for it; the others are looked up and
+// a duplicate of them is still skipped.
+func TestAStoreThatTellsNewEventsSparesTheirLookup(t *testing.T) {
+	t.Parallel()
+	env := messagingtest.New(t)
+	store := &tellingStore{done: map[string]bool{}, asked: map[string]int{}, newEntity: "char-new"}
+	var mu sync.Mutex
+	effects := map[string]int{}
+	handler := func(_ context.Context, e messaging.Envelope) error {
+		mu.Lock()
+		defer mu.Unlock()
+		effects[e.EventID]++
+		return nil
+	}
+	const group = "idempotency-test-teller"
+	cfg := fastConfig(env, group, 3)
+	cfg.Concurrency = 1
+	cfg.Idempotency = store
+	runConsumer(t, messaging.NewConsumer(env.Conn, cfg, handler, nil))
+	waitForQueue(t, env, env.Topology.Queue(group))
+
+	fresh, known := newEnvelope("char-new", 3), newEnvelope("char-known", 3)
+	pub := messaging.NewPublisher(env.Conn, env.Topology)
+	for i, err := range pub.PublishBatch(context.Background(), []messaging.Message{
+		{Topic: messaging.TopicCharacteristics, Envelope: fresh},
+		{Topic: messaging.TopicCharacteristics, Envelope: known},
+		{Topic: messaging.TopicCharacteristics, Envelope: known},
+	}) {
+		if err != nil {
+			t.Fatalf("publish %d: %v", i, err)
+		}
+	}
+	eventually(t, 20*time.Second, "all three deliveries settled", func() bool {
+		store.mu.Lock()
+		defer store.mu.Unlock()
+		return store.done[group+"/"+fresh.EventID] && store.asked[known.EventID] == 2
+	})
+	store.mu.Lock()
+	defer store.mu.Unlock()
+	mu.Lock()
+	defer mu.Unlock()
+	if store.asked[fresh.EventID] != 0 {
+		t.Errorf("the new event was looked up %d times, want 0", store.asked[fresh.EventID])
+	}
+	if effects[fresh.EventID] != 1 || effects[known.EventID] != 1 {
+		t.Errorf("effects = new %d, known %d; want 1 each", effects[fresh.EventID], effects[known.EventID])
+	}
+}

@@ -113,7 +113,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 		}, amqp.Handler(batcher, log), log)
 		g.Go("projector-batches", batcher.Run)
 		g.Go("consumer", consumer.Run)
-		syncer := app.NewIndexSyncer(store, eng, 500, log)
+		syncer := app.NewIndexSyncer(projector, 500)
 		g.Go("index-sync", func(ctx context.Context) error { return syncer.Run(ctx, cfg.IndexSyncInterval) })
 	}
 	if cfg.Parts.Workers {
@@ -149,7 +149,7 @@ func rebuild(ctx context.Context, log *slog.Logger) error {
 	tokens := auth.NewServiceTokenSource(cfg.IdentityURL, cfg.ClientID, cfg.ClientSecret, nil)
 	hc := &http.Client{Timeout: 60 * time.Second, Transport: tokens.Transport(tracing.Transport(http.DefaultTransport))}
 	projector := app.NewProjector(store, store, store, eng, log)
-	r := app.NewRebuilder(writeapi.New(cfg.Sources, hc), store, eng, projector, app.NewIndexSyncer(store, eng, 500, log), log)
+	r := app.NewRebuilder(writeapi.New(cfg.Sources, hc), store, eng, projector, app.NewIndexSyncer(projector, 500), log)
 	started := time.Now()
 	rep, err := r.Run(ctx)
 	if err != nil {

@@ -55,7 +55,8 @@ func setup(t *testing.T) (*mongo.Store, *flaky, *app.Projector, *app.IndexSyncer
 	t.Cleanup(func() { _ = idx.Close() })
 	f := &flaky{idx: idx}
 	log := storetest.Discard()
-	return store, f, app.NewProjector(store, store, store, f, log), app.NewIndexSyncer(store, f, 2, log)
+	p := app.NewProjector(store, store, store, f, log)
+	return store, f, p, app.NewIndexSyncer(p, 2)
 }
 
 func found(t *testing.T, idx *flaky, text string) []string {
@@ -208,5 +209,48 @@ func TestRebuildReplacesTheReadModelWithTheWriteServicesState(t *testing.T) {
 	}
 	if _, err := store.GetVisible(ctx, live.Offering.ID); err != nil {
 		t.Fatalf("a failed rebuild emptied the store: %v", err)
+	}
+}
+
+// unqueueable is an index queue that cannot take anything.
+type unqueueable struct{ app.IndexQueue }
+
+func (unqueueable) Defer(context.Context, ...domain.Document) error { return errors.New("queue unreachable") }
+
+// Nothing is queued for a write the index takes; when the index refuses a write and the queue
+// cannot take it either, the event fails (and is delivered again) instead of being lost, both
+// alone and in a batch. Its redelivery, once the index is back, brings the index in line.
+func TestAnIndexWriteNeitherTakenNorQueuedFailsTheEvent(t *testing.T) {
+	store, idx, _, _ := setup(t)
+	p := app.NewProjector(store, store, unqueueable{store}, idx, storetest.Discard())
+	ctx := context.Background()
+	c := storetest.NewCatalog("Unqueued Plan", 10, domain.StatusPublished)
+	publish(t, p, c, true)
+	if pending, err := store.PendingIndex(ctx, 10); err != nil || len(pending) != 0 {
+		t.Fatalf("queue after an indexed write = %+v, %v; want empty", pending, err)
+	}
+	b := app.NewBatcher(p, 8)
+	bctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- b.Run(bctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	idx.down.Store(true)
+	pr := c.Price
+	pr.Version, pr.Value = 2, 20
+	if err := p.ApplyPrice(ctx, pr); err == nil {
+		t.Fatal("a price update the index refused and the queue could not take succeeded")
+	}
+	pr.Version, pr.Value = 3, 30
+	if err := b.ApplyPrice(ctx, pr); err == nil {
+		t.Fatal("a batched price update the index refused and the queue could not take succeeded")
+	}
+	idx.down.Store(false)
+	if err := b.ApplyPrice(ctx, pr); err != nil { // the redelivery
+		t.Fatalf("redelivery: %v", err)
+	}
+	r, err := idx.Search(ctx, domain.Query{Text: "unqueued", Limit: 10, Sort: domain.SortName})
+	if err != nil || len(r.Items) != 1 || r.Items[0].Pricing[0].Value != 30 {
+		t.Fatalf("index after the redelivery = %+v, %v; want the price at 30", r.Items, err)
 	}
 }

@@ -258,7 +258,11 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 		})
 	}
 	_ = g.Wait() // each document's error is in failed
-	p.syncIndex(ctx, written...)
+	if err := p.syncIndex(ctx, written...); err != nil {
+		for _, d := range written {
+			failed[d.ID] = errors.Join(failed[d.ID], err)
+		}
+	}
 	return failed
 }
 

@@ -47,7 +47,7 @@ type Documents interface {
 	// Revision returns the stored revision of document id, or domain.ErrNotFound.
 	Revision(ctx context.Context, id string) (int64, error)
 	// Put writes d if the stored revision is still expected (0: the document must not exist),
-	// storing it with revision expected+1 and queued for indexing. Else ErrRevisionConflict.
+	// storing it with revision expected+1. Else ErrRevisionConflict.
 	Put(ctx context.Context, d domain.Document, expected int64) error
 	// Delete removes the document; it reports whether one existed.
 	Delete(ctx context.Context, id string) (bool, error)
@@ -56,16 +56,26 @@ type Documents interface {
 }
 
 // IndexQueue tracks what the search index still has to catch up with, so a search engine
-// outage never loses an update. Documents.Put queues every written document.
+// outage never loses an update. Only what the index refused is queued: a write that is
+// interrupted before its index write is repaired by the event's redelivery or the saga job's
+// retry, which re-build and re-index the document.
 type IndexQueue interface {
-	// MarkIndexed drops the queue entry of each document that still has the document's
-	// Revision (one write for all of them where the store allows).
-	MarkIndexed(ctx context.Context, docs ...domain.Document) error
-	// PendingIndex returns up to limit queued documents (a deleted one comes back invisible,
-	// to be removed from the index), each with its queue entry's revision.
-	PendingIndex(ctx context.Context, limit int) ([]domain.Document, error)
+	// Defer queues documents the index did not take, each at its Revision.
+	Defer(ctx context.Context, docs ...domain.Document) error
+	// MarkIndexed drops each entry that still has the given Revision (one write for all of
+	// them where the store allows); an entry re-queued meanwhile at another revision stays.
+	MarkIndexed(ctx context.Context, entries ...IndexEntry) error
+	// PendingIndex returns up to limit queue entries.
+	PendingIndex(ctx context.Context, limit int) ([]IndexEntry, error)
 	// AddRemoval queues the removal of document id from the index.
 	AddRemoval(ctx context.Context, id string) error
+}
+
+// IndexEntry is one queued document: the index must catch up with it at Revision or later
+// (Revision -1: its removal from the index is pending).
+type IndexEntry struct {
+	ID       string
+	Revision int64
 }
 
 // Index is the write side of the search engine.

@@ -145,8 +145,7 @@ func (p *Projector) rebuild(ctx context.Context, id string, create bool) error {
 	if err != nil || !written {
 		return err
 	}
-	p.syncIndex(ctx, d)
-	return nil
+	return p.syncIndex(ctx, d)
 }
 
 // rebuildLocked writes the re-built document (the caller holds its lock) and returns it with
@@ -208,33 +207,35 @@ func (p *Projector) build(ctx context.Context, id string, sources sourceReader) 
 }
 
 // syncIndex brings the search index in line with freshly written documents, in one write per
-// kind (index the visible, remove the hidden). A failure leaves the documents queued; the
-// IndexSyncer retries them.
-func (p *Projector) syncIndex(ctx context.Context, docs ...domain.Document) {
+// kind (index the visible, remove the hidden). What the index refuses is queued for the
+// IndexSyncer; only when that fails too is the error returned, so the caller's event or saga
+// job is tried again (it re-builds and re-indexes the documents).
+func (p *Projector) syncIndex(ctx context.Context, docs ...domain.Document) error {
 	visible, hidden := byVisibility(docs)
-	settled := make([]domain.Document, 0, len(docs))
+	var deferred []domain.Document
 	if len(visible) > 0 {
 		if err := p.index.Index(ctx, visible...); err != nil {
 			p.log.WarnContext(ctx, "search index update deferred", "documents", len(visible), "error", err.Error())
-		} else {
-			settled = append(settled, visible...)
+			deferred = append(deferred, visible...)
 		}
 	}
 	if len(hidden) > 0 {
 		if err := p.index.Remove(ctx, hidden...); err != nil {
 			p.log.WarnContext(ctx, "search index removal deferred", "documents", len(hidden), "error", err.Error())
-		} else {
 			for _, d := range docs {
 				if !d.Visible {
-					settled = append(settled, d)
+					deferred = append(deferred, d)
 				}
 			}
 		}
 	}
-	// A failure leaves entries queued: the IndexSyncer indexes those documents again, harmlessly.
-	if err := p.queue.MarkIndexed(ctx, settled...); err != nil {
-		p.log.WarnContext(ctx, "mark documents indexed", "documents", len(settled), "error", err.Error())
+	if len(deferred) == 0 {
+		return nil
 	}
+	if err := p.queue.Defer(ctx, deferred...); err != nil {
+		return fmt.Errorf("queue %d documents for the search index: %w", len(deferred), err)
+	}
+	return nil
 }
 
 // byVisibility splits documents into those the index shows and the ids it must drop.

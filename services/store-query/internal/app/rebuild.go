@@ -86,6 +86,7 @@ func (r *Rebuilder) Run(ctx context.Context) (RebuildReport, error) {
 		}
 	}
 	rep.Characteristics, rep.Specifications, rep.Prices = len(chars), len(specs), len(prices)
+	var written []domain.Document
 	for _, o := range offerings {
 		if _, err := rp.UpsertOffering(ctx, o); err != nil {
 			return rep, fmt.Errorf("load offering %s: %w", o.ID, err)
@@ -102,7 +103,14 @@ func (r *Rebuilder) Run(ctx context.Context) (RebuildReport, error) {
 		if err := r.projector.docs.Put(ctx, d, 0); err != nil {
 			return rep, fmt.Errorf("write document %s: %w", o.ID, err)
 		}
+		d.Revision = 1
+		written = append(written, d)
 		rep.Documents++
+	}
+	// Queued, then drained: what the index cannot take now stays queued for the service's
+	// syncer.
+	if err := r.projector.queue.Defer(ctx, written...); err != nil {
+		return rep, fmt.Errorf("queue documents for the search index: %w", err)
 	}
 	n, err := r.syncer.Drain(ctx)
 	rep.Indexed = n

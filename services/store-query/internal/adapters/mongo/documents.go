@@ -184,11 +184,8 @@ func (s *Store) Put(ctx context.Context, d domain.Document, expected int64) erro
 	}
 	c := s.db.Collection(collDocuments)
 	row := toRow(d, expected+1)
-	// Queue entry and references first: if the document write then fails, they only cause a
-	// harmless extra re-index or re-build.
-	if err := s.enqueue(ctx, d.ID, expected+1); err != nil {
-		return err
-	}
+	// References first: if the document write then fails, they only cause a harmless extra
+	// re-build.
 	if err := s.addRefs(ctx, d.ID, refsOf(row)); err != nil {
 		return err
 	}
@@ -226,9 +223,6 @@ func (s *Store) putByID(ctx context.Context, d domain.Document, expected int64) 
 		return app.ErrRevisionConflict
 	}
 	row := toRow(d, expected+1)
-	if err := s.enqueue(ctx, d.ID, expected+1); err != nil {
-		return err
-	}
 	if err := s.addRefs(ctx, d.ID, refsOf(row).minus(stored.refs())); err != nil {
 		return err
 	}

@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/bson"
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
+
+	"github.com/tmfcatalog/platform/libs/messaging"
 )
 
 // Idempotency is the MongoDB implementation of the messaging IdempotencyStore port: one
@@ -41,6 +44,39 @@ func (i *Idempotency) Processed(ctx context.Context, group, eventID string) (boo
 		return false, fmt.Errorf("check processed event %s: %w", eventID, err)
 	}
 	return true, nil
+}
+
+// Unprocessed implements messaging.NewEventTeller from the replicas this process knows: an
+// event processed by the store raised its entity's replica to the event's version or beyond
+// (versions only grow), so an event newer than the known replica cannot have been processed.
+// An unknown replica, or one at or past the event's version, is left to Processed. Only the
+// by-id mirror knows replicas without reading them.
+func (i *Idempotency) Unprocessed(_ string, e messaging.Envelope) bool {
+	if i.s.writes != WritesByID {
+		return false
+	}
+	coll := replicaCollection(e.EventType)
+	if coll == "" {
+		return false
+	}
+	row, known := i.s.mirror.replicas.get(coll + "/" + e.EntityID)
+	return known && row.found && row.v.rowVersion() < e.EntityVersion
+}
+
+// replicaCollection maps an event type to the collection of its entity's replicas ("" for
+// a type the store does not know).
+func replicaCollection(eventType string) string {
+	switch {
+	case strings.HasPrefix(eventType, "Characteristic"):
+		return collCharacteristics
+	case strings.HasPrefix(eventType, "Specification"):
+		return collSpecifications
+	case strings.HasPrefix(eventType, "Price"):
+		return collPrices
+	case strings.HasPrefix(eventType, "Offering"):
+		return collOfferings
+	}
+	return ""
 }
 
 // MarkProcessed records that group processed eventID; marking twice is not an error. It returns

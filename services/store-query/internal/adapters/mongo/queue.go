@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/mongo"
 	"go.mongodb.org/mongo-driver/mongo/options"
 
+	"github.com/tmfcatalog/platform/services/store-query/internal/app"
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 )
 
@@ -44,21 +45,32 @@ func (s *Store) enqueue(ctx context.Context, id string, rev int64) error {
 	return nil
 }
 
+// Defer implements app.IndexQueue.
+func (s *Store) Defer(ctx context.Context, docs ...domain.Document) error {
+	var errs []error
+	for _, d := range docs {
+		if err := s.enqueue(ctx, d.ID, d.Revision); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
 // MarkIndexed implements app.IndexQueue: the queue entry of each document goes if it still has
-// the document's revision. All the entries go in one bulk write.
-func (s *Store) MarkIndexed(ctx context.Context, docs ...domain.Document) error {
-	if len(docs) == 0 {
+// the given revision. All the entries go in one bulk write.
+func (s *Store) MarkIndexed(ctx context.Context, entries ...app.IndexEntry) error {
+	if len(entries) == 0 {
 		return nil
 	}
 	if s.writes == WritesByID {
-		return s.markIndexedByID(ctx, docs)
+		return s.markIndexedByID(ctx, entries)
 	}
-	models := make([]mongo.WriteModel, 0, len(docs))
-	for _, d := range docs {
-		models = append(models, mongo.NewDeleteOneModel().SetFilter(bson.M{"_id": d.ID, "revision": d.Revision}))
+	models := make([]mongo.WriteModel, 0, len(entries))
+	for _, e := range entries {
+		models = append(models, mongo.NewDeleteOneModel().SetFilter(bson.M{"_id": e.ID, "revision": e.Revision}))
 	}
 	if _, err := s.db.Collection(collQueue).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
-		return fmt.Errorf("mark %d documents indexed: %w", len(docs), err)
+		return fmt.Errorf("mark %d documents indexed: %w", len(entries), err)
 	}
 	return nil
 }
@@ -66,25 +78,25 @@ func (s *Store) MarkIndexed(ctx context.Context, docs ...domain.Document) error 
 // markIndexedByID is MarkIndexed for WritesByID: the entries' revisions come from the mirror
 // (read by _id on a miss: entries queued before this process started), compared here under
 // the entries' locks.
-func (s *Store) markIndexedByID(ctx context.Context, docs []domain.Document) error {
-	docs = slices.SortedFunc(slices.Values(docs), func(a, b domain.Document) int { return cmp.Compare(a.ID, b.ID) })
-	docs = slices.CompactFunc(docs, func(a, b domain.Document) bool { return a.ID == b.ID })
+func (s *Store) markIndexedByID(ctx context.Context, entries []app.IndexEntry) error {
+	entries = slices.SortedFunc(slices.Values(entries), func(a, b app.IndexEntry) int { return cmp.Compare(a.ID, b.ID) })
+	entries = slices.CompactFunc(entries, func(a, b app.IndexEntry) bool { return a.ID == b.ID })
 	var drop []string
-	models := make([]mongo.WriteModel, 0, len(docs))
+	models := make([]mongo.WriteModel, 0, len(entries))
 	var errs []error
-	for _, d := range docs {
+	for _, e := range entries {
 		// In id order, so two callers cannot deadlock.
-		defer s.records.Lock(collQueue + "/" + d.ID)()
-		rev, found, err := lookupLocked(ctx, &s.mirror.queue, d.ID, s.queueLoader(d.ID))
+		defer s.records.Lock(collQueue + "/" + e.ID)()
+		rev, found, err := lookupLocked(ctx, &s.mirror.queue, e.ID, s.queueLoader(e.ID))
 		if err != nil {
-			errs = append(errs, fmt.Errorf("read index queue entry %s: %w", d.ID, err))
+			errs = append(errs, fmt.Errorf("read index queue entry %s: %w", e.ID, err))
 			continue
 		}
-		if !found || rev != d.Revision {
+		if !found || rev != e.Revision {
 			continue // already gone, or re-queued meanwhile at another revision: it stays
 		}
-		drop = append(drop, d.ID)
-		models = append(models, mongo.NewDeleteOneModel().SetFilter(bson.M{"_id": d.ID}))
+		drop = append(drop, e.ID)
+		models = append(models, mongo.NewDeleteOneModel().SetFilter(bson.M{"_id": e.ID}))
 	}
 	if len(models) > 0 {
 		if _, err := s.db.Collection(collQueue).BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
@@ -98,31 +110,22 @@ func (s *Store) markIndexedByID(ctx context.Context, docs []domain.Document) err
 	return errors.Join(errs...)
 }
 
-// PendingIndex implements app.IndexQueue. A queued document that no longer exists comes back
-// invisible (to be removed from the index); every returned document carries the queue entry's
-// revision for MarkIndexed.
-func (s *Store) PendingIndex(ctx context.Context, limit int) ([]domain.Document, error) {
+// PendingIndex implements app.IndexQueue.
+func (s *Store) PendingIndex(ctx context.Context, limit int) ([]app.IndexEntry, error) {
 	cur, err := s.db.Collection(collQueue).Find(ctx, bson.M{}, options.Find().SetLimit(int64(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("read index queue: %w", err)
 	}
-	var entries []struct {
+	var rows []struct {
 		ID       string `bson:"_id"`
 		Revision int64  `bson:"revision"`
 	}
-	if err := cur.All(ctx, &entries); err != nil {
+	if err := cur.All(ctx, &rows); err != nil {
 		return nil, fmt.Errorf("decode index queue: %w", err)
 	}
-	out := make([]domain.Document, 0, len(entries))
-	for _, e := range entries {
-		d, err := s.Get(ctx, e.ID)
-		if errors.Is(err, domain.ErrNotFound) {
-			d = domain.Document{ID: e.ID}
-		} else if err != nil {
-			return nil, err
-		}
-		d.Revision = e.Revision
-		out = append(out, d)
+	out := make([]app.IndexEntry, 0, len(rows))
+	for _, r := range rows {
+		out = append(out, app.IndexEntry{ID: r.ID, Revision: r.Revision})
 	}
 	return out, nil
 }

@@ -30,9 +30,6 @@ func BenchmarkLookupsAtScale(b *testing.B) {
 		if err := s.Put(ctx, d, 0); err != nil {
 			b.Fatal(err)
 		}
-		if err := s.MarkIndexed(ctx, withRevision(d, 1)); err != nil {
-			b.Fatal(err)
-		}
 	}
 	b.Logf("loaded %d documents in %s", n, time.Since(t0))
 	b.Run("IDsUsing price", func(b *testing.B) {

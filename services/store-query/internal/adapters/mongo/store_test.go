@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
+	"github.com/tmfcatalog/platform/libs/messaging"
 	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/mongo"
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
@@ -119,17 +122,6 @@ func testDocumentPutIsCompareAndSwap(t *testing.T, s *mongo.Store) {
 	if err != nil || len(ids) != 1 || ids[0] != d.ID {
 		t.Fatalf("IDsUsing price = %v, %v", ids, err)
 	}
-	pending, err := s.PendingIndex(ctx(t), 10)
-	if err != nil || len(pending) != 1 {
-		t.Fatalf("pending = %d, %v", len(pending), err)
-	}
-	if err := s.MarkIndexed(ctx(t), withRevision(d, 2)); err != nil {
-		t.Fatal(err)
-	}
-	pending, err = s.PendingIndex(ctx(t), 10)
-	if err != nil || len(pending) != 0 {
-		t.Fatalf("pending after mark = %d, %v", len(pending), err)
-	}
 	res, err := s.Search(ctx(t), domain.Query{Text: "fiber", Characteristics: []domain.CharacteristicFilter{{Name: "Internet Speed", Value: "100"}}, Limit: 10, Sort: domain.SortRelevance})
 	if err != nil {
 		t.Fatal(err)
@@ -173,4 +165,38 @@ func TestEnsuringIndexesAgainIsHarmless(t *testing.T) {
 	if err := s.Ping(ctx(t)); err != nil {
 		t.Fatalf("store unusable after ensuring indexes again: %v", err)
 	}
+}
+
+// The idempotency store tells an event newer than the replica this process holds as new (no
+// lookup needed); anything else it leaves to Processed. Only the by-id mirror knows.
+func TestIdempotencyTellsEventsNewerThanTheReplicaAsNew(t *testing.T) {
+	bothWrites(t, func(t *testing.T, s *mongo.Store) {
+		cat := storetest.NewCatalog("teller", 5, domain.StatusPublished)
+		pr := cat.Price
+		pr.Version = 3
+		if _, err := s.UpsertPrice(ctx(t), pr); err != nil {
+			t.Fatal(err)
+		}
+		idem := s.Idempotency()
+		event := func(eventType, id string, version int64) messaging.Envelope {
+			return messaging.Envelope{EventID: uuid.NewString(), EventType: eventType, EntityID: id, EntityVersion: version}
+		}
+		byID := s.Writes() == mongo.WritesByID
+		for _, tc := range []struct {
+			name string
+			e    messaging.Envelope
+			want bool
+		}{
+			{"a newer price", event("PriceUpdated", pr.ID, 4), byID},
+			{"the same price version", event("PriceUpdated", pr.ID, 3), false},
+			{"an older price version", event("PriceUpdated", pr.ID, 2), false},
+			{"an unknown price", event("PriceUpdated", uuid.NewString(), 9), false},
+			{"another kind with the price's id", event("CharacteristicUpdated", pr.ID, 4), false},
+			{"an unknown event type", event("SomethingHappened", pr.ID, 4), false},
+		} {
+			if got := idem.Unprocessed("store-query", tc.e); got != tc.want {
+				t.Errorf("%s: Unprocessed = %v, want %v", tc.name, got, tc.want)
+			}
+		}
+	})
 }

@@ -78,24 +78,40 @@ func TestSourcesLoadsManyAndSkipsAbsentIDs(t *testing.T) {
 func upsertErr(_ app.Outcome, err error) error { return err }
 
 // A document re-queued at a newer revision while the indexer worked on the older one must
-// stay queued: marking the old revision indexed leaves it.
+// stay queued: marking the old revision indexed leaves it. Writing a document queues nothing:
+// only what the index refuses is queued.
 func TestMarkIndexedLeavesANewerQueueEntry(t *testing.T) {
 	bothWrites(t, func(t *testing.T, s *mongo.Store) {
 		d := buildDoc(t, storetest.NewCatalog("requeued", 5, domain.StatusPublished))
 		if err := s.Put(ctx(t), d, 0); err != nil {
 			t.Fatal(err)
 		}
+		if pending, err := s.PendingIndex(ctx(t), 10); err != nil || len(pending) != 0 {
+			t.Fatalf("pending after a write = %+v, %v; want none", pending, err)
+		}
+		if err := s.Defer(ctx(t), withRevision(d, 1)); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.Put(ctx(t), d, 1); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.MarkIndexed(ctx(t), withRevision(d, 1)); err != nil {
+		if err := s.Defer(ctx(t), withRevision(d, 2)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.MarkIndexed(ctx(t), app.IndexEntry{ID: d.ID, Revision: 1}); err != nil {
 			t.Fatal(err)
 		}
 		pending, err := s.PendingIndex(ctx(t), 10)
-		if err != nil || len(pending) != 1 || pending[0].Revision != 2 {
+		if err != nil || len(pending) != 1 || pending[0] != (app.IndexEntry{ID: d.ID, Revision: 2}) {
 			t.Fatalf("pending = %+v, %v; want the revision 2 entry", pending, err)
 		}
-		if err := s.MarkIndexed(ctx(t), domain.Document{ID: "no-such-document", Revision: 1}); err != nil {
+		if err := s.MarkIndexed(ctx(t), app.IndexEntry{ID: d.ID, Revision: 2}); err != nil {
+			t.Fatal(err)
+		}
+		if pending, err := s.PendingIndex(ctx(t), 10); err != nil || len(pending) != 0 {
+			t.Fatalf("pending after marking revision 2 = %+v, %v; want none", pending, err)
+		}
+		if err := s.MarkIndexed(ctx(t), app.IndexEntry{ID: "no-such-document", Revision: 1}); err != nil {
 			t.Fatalf("marking an unknown document: %v", err)
 		}
 	})
