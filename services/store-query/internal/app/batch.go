@@ -32,7 +32,14 @@ var ErrBatcherStopped = errors.New("store event batcher stopped")
 type batchRequest struct {
 	ctx  context.Context
 	c    change
-	done chan error
+	done chan batchResult
+}
+
+// batchResult is one event's outcome: its error, or, when it succeeded, the wait until the
+// search index has the batch on disk (the event is acknowledged only after it).
+type batchResult struct {
+	err     error
+	durable func(context.Context) error
 }
 
 // change is one decoded event.
@@ -83,15 +90,17 @@ func (b *Batcher) Run(ctx context.Context) error {
 		}
 		// The first event's context carries its trace, so a lone event's store work stays
 		// in its own trace.
-		errs := b.p.applyBatch(first.ctx, changes)
+		// The next batch starts while this one's index write goes to disk; its events wait
+		// for that in their own goroutines (submit).
+		errs, durable := b.p.applyBatch(first.ctx, changes)
 		for i, r := range batch {
-			r.done <- errs[i]
+			r.done <- batchResult{err: errs[i], durable: durable}
 		}
 	}
 }
 
 func (b *Batcher) submit(ctx context.Context, c change) error {
-	r := batchRequest{ctx: ctx, c: c, done: make(chan error, 1)}
+	r := batchRequest{ctx: ctx, c: c, done: make(chan batchResult, 1)}
 	select {
 	case b.in <- r:
 	case <-b.stopped:
@@ -100,8 +109,11 @@ func (b *Batcher) submit(ctx context.Context, c change) error {
 		return ctx.Err()
 	}
 	select {
-	case err := <-r.done:
-		return err
+	case res := <-r.done:
+		if res.err != nil {
+			return res.err
+		}
+		return res.durable(ctx)
 	case <-ctx.Done():
 		return ctx.Err() // the event is redelivered; applying it twice is harmless
 	}
@@ -131,9 +143,10 @@ func (b *Batcher) ApplyOffering(ctx context.Context, o domain.Offering) error {
 		upsert: func(ctx context.Context) (Outcome, error) { return b.p.replicas.UpsertOffering(ctx, o) }})
 }
 
-// applyBatch applies changes and returns each one's error. Only the newest version of each
-// entity is written: the older ones would be stale after it anyway.
-func (p *Projector) applyBatch(ctx context.Context, changes []change) []error {
+// applyBatch applies changes and returns each one's error, and the wait until the search
+// index has the batch on disk. Only the newest version of each entity is written: the older
+// ones would be stale after it anyway.
+func (p *Projector) applyBatch(ctx context.Context, changes []change) ([]error, func(context.Context) error) {
 	newest := map[string]int{}
 	var order []string
 	for i, c := range changes {
@@ -179,7 +192,8 @@ func (p *Projector) applyBatch(ctx context.Context, changes []change) []error {
 			causes[id] = append(causes[id], k)
 		}
 	}
-	for id, err := range p.applyDocs(ctx, actions) {
+	docErrs, durable := p.applyDocs(ctx, actions)
+	for id, err := range docErrs {
 		for _, k := range causes[id] {
 			failed[k] = errors.Join(failed[k], err)
 		}
@@ -188,7 +202,7 @@ func (p *Projector) applyBatch(ctx context.Context, changes []change) []error {
 	for i, c := range changes {
 		out[i] = failed[c.key()]
 	}
-	return out
+	return out, durable
 }
 
 // upsertAll writes the newest change of each entity (order lists their keys), several at once:
@@ -210,8 +224,10 @@ func (p *Projector) upsertAll(ctx context.Context, changes []change, newest map[
 
 // applyDocs carries out the document actions under the documents' locks (taken in id order,
 // so concurrent saga steps cannot deadlock with it) and writes the re-built documents to the
-// search index in one call. It returns the errors per document id.
-func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction) map[string]error {
+// search index in one call. It returns the errors per document id and the wait until the
+// index has the documents on disk; the locks are released before that (the index applies
+// writes in the order it receives them, so a later write of a document cannot be overtaken).
+func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction) (map[string]error, func(context.Context) error) {
 	ids := make([]string, 0, len(actions))
 	for id := range actions {
 		ids = append(ids, id)
@@ -258,12 +274,14 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 		})
 	}
 	_ = g.Wait() // each document's error is in failed
-	if err := p.syncIndex(ctx, written...); err != nil {
+	durable, err := p.stageIndex(ctx, written...)
+	if err != nil {
 		for _, d := range written {
 			failed[d.ID] = errors.Join(failed[d.ID], err)
 		}
+		durable = durableNow
 	}
-	return failed
+	return failed, durable
 }
 
 // rebuildParallelism bounds the documents of a batch re-built at once. On FerretDB a re-build

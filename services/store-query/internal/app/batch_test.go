@@ -3,10 +3,12 @@ package app_test
 import (
 	"context"
 	"errors"
+	"path/filepath"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/search/bleve"
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
 	"github.com/tmfcatalog/platform/services/store-query/internal/storetest"
@@ -185,5 +187,98 @@ func TestBatcherRefusesEventsAfterItStopped(t *testing.T) {
 	c := storetest.NewCatalog("Late", 1, domain.StatusPublished)
 	if err := b.ApplyPrice(testCtx(t), c.Price); !errors.Is(err, app.ErrBatcherStopped) {
 		t.Fatalf("apply after stop = %v, want ErrBatcherStopped", err)
+	}
+}
+
+// gatedDisk is a staged index whose writes reach the disk only when the test opens the gate.
+type gatedDisk struct {
+	bleveIndex
+	gate chan struct{}
+}
+
+type bleveIndex = *bleve.Index
+
+func (g *gatedDisk) Index(ctx context.Context, docs ...domain.Document) error {
+	durable, err := g.IndexStaged(ctx, docs...)
+	if err != nil {
+		return err
+	}
+	return durable(ctx)
+}
+
+func (g *gatedDisk) IndexStaged(ctx context.Context, docs ...domain.Document) (func(context.Context) error, error) {
+	durable, err := g.bleveIndex.IndexStaged(ctx, docs...)
+	if err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		select {
+		case <-g.gate:
+			return durable(ctx)
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}, nil
+}
+
+// A batch's events are acknowledged only once the index has their documents on disk, yet the
+// next batch does not wait for that disk write: its documents become searchable meanwhile.
+func TestEventsWaitForTheIndexDiskButTheNextBatchDoesNot(t *testing.T) {
+	store, _ := storetest.NewStore(t)
+	idx, err := bleve.Open(filepath.Join(t.TempDir(), "index"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = idx.Close() })
+	disk := &gatedDisk{bleveIndex: idx, gate: make(chan struct{})}
+	p := app.NewProjector(store, store, store, disk, storetest.Discard())
+	ctx := context.Background()
+	first, second := storetest.NewCatalog("Gated One", 10, domain.StatusPublished), storetest.NewCatalog("Gated Two", 10, domain.StatusPublished)
+	for _, c := range []storetest.Catalog{first, second} {
+		for _, err := range []error{p.ApplyCharacteristic(ctx, c.Characteristic), p.ApplySpecification(ctx, c.Specification), p.ApplyPrice(ctx, c.Price)} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	b := app.NewBatcher(p, 8)
+	bctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- b.Run(bctx) }()
+	t.Cleanup(func() { cancel(); <-done })
+
+	acked := make(chan error, 2)
+	go func() { acked <- b.ApplyOffering(ctx, first.Offering) }()
+	waitSearchable(t, idx, "gated one")
+	go func() { acked <- b.ApplyOffering(ctx, second.Offering) }()
+	waitSearchable(t, idx, "gated two") // the batcher went on while the first waits for the disk
+	select {
+	case err := <-acked:
+		t.Fatalf("an event was acknowledged before its index write reached the disk: %v", err)
+	default:
+	}
+	close(disk.gate)
+	for range 2 {
+		if err := <-acked; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func waitSearchable(t *testing.T, idx *bleve.Index, text string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		r, err := idx.Search(context.Background(), domain.Query{Text: text, Limit: 10, Sort: domain.SortName})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Total > 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q not searchable within 10 s", text)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

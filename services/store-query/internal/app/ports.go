@@ -86,6 +86,18 @@ type Index interface {
 	Remove(ctx context.Context, ids ...string) error
 }
 
+// StagedIndex is an Index that makes writes searchable before they are on disk (bleve). The
+// batcher uses it so the next batch does not wait for the engine's disk: the events of a batch
+// are acknowledged only once the returned func reports their write durable.
+type StagedIndex interface {
+	Index
+	// IndexStaged writes like Index but returns as soon as the documents are searchable; the
+	// returned func waits until they would survive a crash.
+	IndexStaged(ctx context.Context, docs ...domain.Document) (durable func(context.Context) error, err error)
+	// RemoveStaged is IndexStaged for Remove.
+	RemoveStaged(ctx context.Context, ids ...string) (durable func(context.Context) error, err error)
+}
+
 // Searcher runs a store query: full text, filters, sort, paging and facets over visible documents.
 type Searcher interface {
 	Search(ctx context.Context, q domain.Query) (domain.Result, error)

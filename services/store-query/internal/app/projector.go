@@ -206,37 +206,76 @@ func (p *Projector) build(ctx context.Context, id string, sources sourceReader) 
 	return d, nil
 }
 
-// syncIndex brings the search index in line with freshly written documents, in one write per
-// kind (index the visible, remove the hidden). What the index refuses is queued for the
-// IndexSyncer; only when that fails too is the error returned, so the caller's event or saga
-// job is tried again (it re-builds and re-indexes the documents).
+// syncIndex brings the search index in line with freshly written documents and waits until
+// the index has them on disk (see stageIndex).
 func (p *Projector) syncIndex(ctx context.Context, docs ...domain.Document) error {
+	durable, err := p.stageIndex(ctx, docs...)
+	if err != nil {
+		return err
+	}
+	return durable(ctx)
+}
+
+// stageIndex brings the search index in line with freshly written documents, in one write per
+// kind (index the visible, remove the hidden). They are searchable when it returns; the
+// returned func waits until the index has them on disk. What the index refuses is queued for
+// the IndexSyncer; only when that fails too is an error returned, so the caller's event or saga
+// job is tried again (it re-builds and re-indexes the documents).
+func (p *Projector) stageIndex(ctx context.Context, docs ...domain.Document) (func(context.Context) error, error) {
 	visible, hidden := byVisibility(docs)
 	var deferred []domain.Document
+	var waits []func(context.Context) error
 	if len(visible) > 0 {
-		if err := p.index.Index(ctx, visible...); err != nil {
+		if durable, err := p.indexStaged(ctx, visible); err != nil {
 			p.log.WarnContext(ctx, "search index update deferred", "documents", len(visible), "error", err.Error())
 			deferred = append(deferred, visible...)
+		} else {
+			waits = append(waits, durable)
 		}
 	}
 	if len(hidden) > 0 {
-		if err := p.index.Remove(ctx, hidden...); err != nil {
+		if durable, err := p.removeStaged(ctx, hidden); err != nil {
 			p.log.WarnContext(ctx, "search index removal deferred", "documents", len(hidden), "error", err.Error())
 			for _, d := range docs {
 				if !d.Visible {
 					deferred = append(deferred, d)
 				}
 			}
+		} else {
+			waits = append(waits, durable)
 		}
 	}
-	if len(deferred) == 0 {
-		return nil
+	if len(deferred) > 0 {
+		if err := p.queue.Defer(ctx, deferred...); err != nil {
+			return nil, fmt.Errorf("queue %d documents for the search index: %w", len(deferred), err)
+		}
 	}
-	if err := p.queue.Defer(ctx, deferred...); err != nil {
-		return fmt.Errorf("queue %d documents for the search index: %w", len(deferred), err)
-	}
-	return nil
+	return func(ctx context.Context) error {
+		var errs []error
+		for _, wait := range waits {
+			errs = append(errs, wait(ctx))
+		}
+		return errors.Join(errs...)
+	}, nil
 }
+
+// indexStaged and removeStaged write through StagedIndex where the engine has it; any other
+// engine is durable once its write returns.
+func (p *Projector) indexStaged(ctx context.Context, docs []domain.Document) (func(context.Context) error, error) {
+	if s, ok := p.index.(StagedIndex); ok {
+		return s.IndexStaged(ctx, docs...)
+	}
+	return durableNow, p.index.Index(ctx, docs...)
+}
+
+func (p *Projector) removeStaged(ctx context.Context, ids []string) (func(context.Context) error, error) {
+	if s, ok := p.index.(StagedIndex); ok {
+		return s.RemoveStaged(ctx, ids...)
+	}
+	return durableNow, p.index.Remove(ctx, ids...)
+}
+
+func durableNow(context.Context) error { return nil }
 
 // byVisibility splits documents into those the index shows and the ids it must drop.
 func byVisibility(docs []domain.Document) (visible []domain.Document, hidden []string) {

@@ -64,15 +64,20 @@ func Open(dir string) (*Index, error) {
 	return &Index{dir: dir, idx: idx, cols: cols}, nil
 }
 
+// unsafeBatch makes a batch return once it is searchable instead of once it is on disk; the
+// writers wait for the disk through the batch's persisted callback (see apply), so a crash
+// loses nothing that was acknowledged.
+var unsafeBatch = map[string]any{"unsafe_batch": true}
+
 func openOrCreate(dir string) (bleve.Index, error) {
-	idx, err := bleve.Open(dir)
+	idx, err := bleve.OpenUsing(dir, unsafeBatch)
 	if err == nil {
 		return idx, nil
 	}
 	if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}
-	idx, err = bleve.New(dir, indexMapping())
+	idx, err = bleve.NewUsing(dir, indexMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, unsafeBatch)
 	if err != nil {
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
@@ -185,13 +190,26 @@ func toFields(d domain.Document) (map[string]any, []byte, error) {
 	return f, src, nil
 }
 
-// Index implements app.Index with one batch. The columns change once bleve has the documents,
-// each row holding its document decoded from the stored source, exactly as Open reloads it.
-func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
+// Index implements app.Index: IndexStaged, then the wait for the disk.
+func (x *Index) Index(ctx context.Context, docs ...domain.Document) error {
+	durable, err := x.IndexStaged(ctx, docs...)
+	if err != nil {
+		return err
+	}
+	return durable(ctx)
+}
+
+// IndexStaged implements app.StagedIndex with one batch. The columns change once bleve has the
+// documents, each row holding its document decoded from the stored source, exactly as Open
+// reloads it.
+func (x *Index) IndexStaged(_ context.Context, docs ...domain.Document) (func(context.Context) error, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.idx == nil {
-		return ErrClosed
+		return nil, ErrClosed
+	}
+	if len(docs) == 0 {
+		return durableNow, nil
 	}
 	text := x.cols.analyse(docs)
 	x.writeMu.Lock()
@@ -201,30 +219,67 @@ func (x *Index) Index(_ context.Context, docs ...domain.Document) error {
 	for i, d := range docs {
 		f, src, err := toFields(d)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := b.Index(d.ID, f); err != nil {
-			return fmt.Errorf("index document %s: %w", d.ID, err)
+			return nil, fmt.Errorf("index document %s: %w", d.ID, err)
 		}
 		if stored[i], err = search.DecodeSource(src); err != nil {
-			return fmt.Errorf("index document %s: %w", d.ID, err)
+			return nil, fmt.Errorf("index document %s: %w", d.ID, err)
 		}
 	}
-	if err := x.idx.Batch(b); err != nil {
-		return fmt.Errorf("index %d documents: %w", len(docs), err)
+	durable, err := x.apply(b)
+	if err != nil {
+		return nil, fmt.Errorf("index %d documents: %w", len(docs), err)
 	}
 	x.cols.put(stored, text)
-	return nil
+	return durable, nil
 }
 
-// Remove implements app.Index. The columns drop the documents first, which hides them from
-// searches at once; should bleve then fail, the caller retries and a reopened index (whose
-// columns come from bleve) still holds them.
-func (x *Index) Remove(_ context.Context, ids ...string) error {
+// apply hands the batch to bleve, which makes it searchable at once and writes it to disk in
+// the background (the index is opened with unsafe_batch): the returned func waits for that
+// write. Batches written while the disk is busy go to disk together.
+func (x *Index) apply(b *bleve.Batch) (func(context.Context) error, error) {
+	persisted := make(chan error, 1)
+	b.SetPersistedCallback(func(err error) { persisted <- err })
+	if err := x.idx.Batch(b); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		select {
+		case err := <-persisted:
+			if err != nil {
+				return fmt.Errorf("write search index to disk: %w", err)
+			}
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("wait for the search index disk write: %w", ctx.Err())
+		}
+	}, nil
+}
+
+func durableNow(context.Context) error { return nil }
+
+// Remove implements app.Index: RemoveStaged, then the wait for the disk.
+func (x *Index) Remove(ctx context.Context, ids ...string) error {
+	durable, err := x.RemoveStaged(ctx, ids...)
+	if err != nil {
+		return err
+	}
+	return durable(ctx)
+}
+
+// RemoveStaged implements app.StagedIndex. The columns drop the documents first, which hides
+// them from searches at once; should bleve then fail, the caller retries and a reopened index
+// (whose columns come from bleve) still holds them.
+func (x *Index) RemoveStaged(_ context.Context, ids ...string) (func(context.Context) error, error) {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	if x.idx == nil {
-		return ErrClosed
+		return nil, ErrClosed
+	}
+	if len(ids) == 0 {
+		return durableNow, nil
 	}
 	x.writeMu.Lock()
 	defer x.writeMu.Unlock()
@@ -233,8 +288,9 @@ func (x *Index) Remove(_ context.Context, ids ...string) error {
 	for _, id := range ids {
 		b.Delete(id)
 	}
-	if err := x.idx.Batch(b); err != nil {
-		return fmt.Errorf("remove %d documents: %w", len(ids), err)
+	durable, err := x.apply(b)
+	if err != nil {
+		return nil, fmt.Errorf("remove %d documents: %w", len(ids), err)
 	}
-	return nil
+	return durable, nil
 }

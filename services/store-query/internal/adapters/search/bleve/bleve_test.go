@@ -97,3 +97,57 @@ func TestAReopenedIndexPassesTheSearchContract(t *testing.T) {
 		return r
 	})
 }
+
+// A staged write is searchable when it returns, and once its durable func returned it survives
+// closing and reopening the index; so does a staged removal.
+func TestStagedWritesAreSearchableAtOnceAndKeptOnceDurable(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "index")
+	idx, err := bleve.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = idx.Close() })
+	ctx := context.Background()
+	docs := searchtest.Catalog()
+	total := func(idx *bleve.Index) int {
+		t.Helper()
+		r, err := idx.Search(ctx, domain.Query{Limit: 100, Sort: domain.SortRelevance})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r.Total
+	}
+	durable, err := idx.IndexStaged(ctx, docs...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	visible := 0
+	for _, d := range docs {
+		if d.Visible {
+			visible++
+		}
+	}
+	if got := total(idx); got != visible {
+		t.Fatalf("right after the staged write %d documents are found, want %d", got, visible)
+	}
+	if err := durable(ctx); err != nil {
+		t.Fatal(err)
+	}
+	removed, err := idx.RemoveStaged(ctx, docs[0].ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := removed(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := total(idx)
+	if err := idx.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if idx, err = bleve.Open(dir); err != nil {
+		t.Fatal(err)
+	}
+	if got := total(idx); got != want {
+		t.Fatalf("after reopening %d documents are found, want %d", got, want)
+	}
+}
