@@ -92,7 +92,8 @@ type Index interface {
 type StagedIndex interface {
 	Index
 	// IndexStaged writes like Index but returns as soon as the documents are searchable; the
-	// returned func waits until they would survive a crash.
+	// returned func waits until they would survive a crash (it may be called any number of
+	// times, concurrently: the events of a batch share it).
 	IndexStaged(ctx context.Context, docs ...domain.Document) (durable func(context.Context) error, err error)
 	// RemoveStaged is IndexStaged for Remove.
 	RemoveStaged(ctx context.Context, ids ...string) (durable func(context.Context) error, err error)

@@ -238,18 +238,26 @@ func (x *Index) IndexStaged(_ context.Context, docs ...domain.Document) (func(co
 
 // apply hands the batch to bleve, which makes it searchable at once and writes it to disk in
 // the background (the index is opened with unsafe_batch): the returned func waits for that
-// write. Batches written while the disk is busy go to disk together.
+// write. Batches written while the disk is busy go to disk together. The func may be called
+// any number of times, from any goroutine (the events of a batch share it).
 func (x *Index) apply(b *bleve.Batch) (func(context.Context) error, error) {
-	persisted := make(chan error, 1)
-	b.SetPersistedCallback(func(err error) { persisted <- err })
+	var once sync.Once
+	persisted := make(chan struct{})
+	var persistErr error
+	b.SetPersistedCallback(func(err error) {
+		once.Do(func() {
+			persistErr = err
+			close(persisted)
+		})
+	})
 	if err := x.idx.Batch(b); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) error {
 		select {
-		case err := <-persisted:
-			if err != nil {
-				return fmt.Errorf("write search index to disk: %w", err)
+		case <-persisted:
+			if persistErr != nil {
+				return fmt.Errorf("write search index to disk: %w", persistErr)
 			}
 			return nil
 		case <-ctx.Done():
