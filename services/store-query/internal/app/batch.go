@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -75,6 +76,9 @@ func (b *Batcher) Run(ctx context.Context) error {
 		case first = <-b.in:
 		}
 		batch := []batchRequest{first}
+		// The events of a burst arrive together: the consumer goroutines holding the others
+		// are runnable now, and letting them run first puts their events into this batch.
+		runtime.Gosched()
 	fill:
 		for len(batch) < b.max {
 			select {
@@ -286,8 +290,9 @@ func (p *Projector) applyDocs(ctx context.Context, actions map[string]docAction)
 
 // rebuildParallelism bounds the documents of a batch re-built at once. On FerretDB a re-build
 // reads nothing and its writes join those of the other documents under way (the store
-// combines concurrent writes), so the more run side by side, the fewer commands a batch sends.
-const rebuildParallelism = 16
+// combines concurrent writes), so the more run side by side, the fewer commands a batch sends
+// (a batch of 10 price updates re-builds 20 documents at 200 updates/s in the benchmark).
+const rebuildParallelism = 64
 
 // sourceCache remembers the sources it loaded; it lives for one batch and is safe for
 // concurrent use (two documents missing the same source may both load it: harmless).

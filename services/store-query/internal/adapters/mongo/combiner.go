@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 
@@ -42,6 +43,9 @@ func (c *combiner[T]) do(ctx context.Context, req T) error {
 	c.flushing = true
 	c.mu.Unlock()
 	if lead {
+		// The goroutines started together with this one (a batch's documents) are runnable
+		// now: letting them run first puts their requests into this write instead of the next.
+		runtime.Gosched()
 		c.flush(context.WithoutCancel(ctx))
 	}
 	select {
