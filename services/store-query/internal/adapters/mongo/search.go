@@ -33,7 +33,9 @@ func (s *Store) Search(ctx context.Context, q domain.Query) (domain.Result, erro
 	}
 	res := domain.Result{Total: int(total), Items: make([]domain.Document, len(rows))}
 	for i, r := range rows {
-		res.Items[i] = fromRow(r)
+		if res.Items[i], err = fromRow(r); err != nil {
+			return domain.Result{}, err
+		}
 	}
 	if res.Facets, err = s.facets(ctx, filter); err != nil {
 		return domain.Result{}, err

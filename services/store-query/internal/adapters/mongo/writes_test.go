@@ -3,9 +3,12 @@ package mongo_test
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sync"
 	"testing"
+
+	"go.mongodb.org/mongo-driver/bson"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/mongo"
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
@@ -234,6 +237,59 @@ func TestPutOfADocumentDeletedElsewhereIsAConflict(t *testing.T) {
 		}
 		if err := s.Put(ctx(t), d, 0); err != nil {
 			t.Fatalf("re-creating it: %v", err)
+		}
+	})
+}
+
+// A document keeps its nested parts in one packed body; one written before the body (nested
+// parts as fields of their own) still reads the same, and its next write packs it.
+func TestDocumentsWrittenBeforeTheBodyStillRead(t *testing.T) {
+	bothWrites(t, func(t *testing.T, s *mongo.Store) {
+		cat := storetest.NewCatalog("unpacked", 12.5, domain.StatusPublished)
+		d := buildDoc(t, cat)
+		if err := s.Put(ctx(t), d, 0); err != nil {
+			t.Fatal(err)
+		}
+		want, err := s.Get(ctx(t), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		coll := s.Database().Collection("store_offerings")
+		var raw bson.M
+		if err := coll.FindOne(ctx(t), bson.M{"_id": d.ID}).Decode(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if _, nested := raw["specifications"]; nested || raw["body"] == "" {
+			t.Fatalf("stored document is not packed: %v", raw)
+		}
+		// The same document as the store wrote it before the body.
+		c := cat.Characteristic
+		delete(raw, "body")
+		raw["specifications"] = bson.A{bson.M{"id": cat.Specification.ID, "name": cat.Specification.Name,
+			"characteristics": bson.A{bson.M{"id": c.ID, "name": c.Name, "value": c.Value, "unit": c.Unit}}}}
+		raw["pricing"] = bson.A{bson.M{"id": cat.Price.ID, "name": cat.Price.Name, "value": cat.Price.Value,
+			"unit": cat.Price.Unit, "currency": cat.Price.Currency}}
+		raw["versions"] = bson.M{"offering": d.Versions.Offering, "specifications": d.Versions.Specifications,
+			"characteristics": d.Versions.Characteristics, "prices": d.Versions.Prices}
+		if _, err := coll.ReplaceOne(ctx(t), bson.M{"_id": d.ID}, raw); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Get(ctx(t), d.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("unpacked document reads\n%+v\nwant\n%+v", got, want)
+		}
+		if err := s.Put(ctx(t), d, 1); err != nil {
+			t.Fatal(err)
+		}
+		raw = bson.M{}
+		if err := coll.FindOne(ctx(t), bson.M{"_id": d.ID}).Decode(&raw); err != nil {
+			t.Fatal(err)
+		}
+		if _, nested := raw["specifications"]; nested || raw["body"] == "" {
+			t.Fatalf("re-written document is not packed: %v", raw)
 		}
 	})
 }

@@ -64,20 +64,20 @@ func Open(dir string) (*Index, error) {
 	return &Index{dir: dir, idx: idx, cols: cols}, nil
 }
 
-// unsafeBatch makes a batch return once it is searchable instead of once it is on disk; the
+// runtimeConfig asks for batches that return once searchable instead of once on disk; the
 // writers wait for the disk through the batch's persisted callback (see apply), so a crash
-// loses nothing that was acknowledged.
-var unsafeBatch = map[string]any{"unsafe_batch": true}
+// loses nothing that was acknowledged. A new map each time: bleve writes into it (the path).
+func runtimeConfig() map[string]any { return map[string]any{"unsafe_batch": true} }
 
 func openOrCreate(dir string) (bleve.Index, error) {
-	idx, err := bleve.OpenUsing(dir, unsafeBatch)
+	idx, err := bleve.OpenUsing(dir, runtimeConfig())
 	if err == nil {
 		return idx, nil
 	}
 	if !errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
 		return nil, fmt.Errorf("open search index %s: %w", dir, err)
 	}
-	idx, err = bleve.NewUsing(dir, indexMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, unsafeBatch)
+	idx, err = bleve.NewUsing(dir, indexMapping(), bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, runtimeConfig())
 	if err != nil {
 		return nil, fmt.Errorf("create search index %s: %w", dir, err)
 	}
