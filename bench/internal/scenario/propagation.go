@@ -194,7 +194,8 @@ func Propagation(ctx context.Context, env *Env) report.Section {
 
 func priceEvent(id string, version int64) (messaging.Envelope, error) {
 	payload, err := json.Marshal(map[string]any{
-		"id": id, "name": "propagation price", "value": fmt.Sprintf("%d.00", version), // the watcher reads the version back from the value "unit": "month", "currency": "EUR",
+		// The watcher reads the version back from the value.
+		"id": id, "name": "propagation price", "value": fmt.Sprintf("%d.00", version), "unit": "month", "currency": "EUR",
 		"version": version, "locked": true,
 	})
 	if err != nil {
