@@ -94,7 +94,9 @@ func (s *tellingStore) MarkProcessed(_ context.Context, group, eventID string) e
 	return nil
 }
 
-func (s *tellingStore) Unprocessed(_ string, e messaging.Envelope) bool { return e.EntityID == s.newEntity }
+func (s *tellingStore) Unprocessed(_ string, e messaging.Envelope) bool {
+	return e.EntityID == s.newEntity
+}
 
 // A store that can tell an event is new spares the lookup for it; the others are looked up and
 // a duplicate of them is still skipped.

@@ -106,7 +106,7 @@ func run(ctx context.Context, log *slog.Logger) error {
 		handler = httpapi.NewRouter(httpapi.RouterConfig{Service: svc, Verifier: verifier, Health: checks, Log: log})
 	}
 
-	g, ctx := lifecycle.NewGroup(ctx)
+	g, _ := lifecycle.NewGroup(ctx)
 	g.Go("http", func(ctx context.Context) error { return httpserver.Serve(ctx, cfg.HTTPAddr, handler, log) })
 	if runAPI {
 		relay := outbox.NewRelay(pool, conn, outbox.RelayConfig{Topology: topology}, log)

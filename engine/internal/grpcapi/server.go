@@ -100,6 +100,8 @@ func (s *Server) DeployResource(ctx context.Context, req *pb.DeployResourceReque
 }
 
 // DeployProcess is the deprecated deploy call, kept for older clients.
+//
+//lint:ignore SA1019 serving the deprecated call is the point
 func (s *Server) DeployProcess(ctx context.Context, req *pb.DeployProcessRequest) (*pb.DeployProcessResponse, error) {
 	res := make([]engine.Resource, 0, len(req.GetProcesses()))
 	for _, r := range req.GetProcesses() {
@@ -109,7 +111,7 @@ func (s *Server) DeployProcess(ctx context.Context, req *pb.DeployProcessRequest
 	if err != nil {
 		return nil, toStatus(err)
 	}
-	out := &pb.DeployProcessResponse{Key: key}
+	out := &pb.DeployProcessResponse{Key: key} //lint:ignore SA1019 the deprecated call's own answer
 	for _, p := range procs {
 		out.Processes = append(out.Processes, &pb.ProcessMetadata{
 			BpmnProcessId: p.ProcessID, Version: p.Version, ProcessDefinitionKey: p.Key, ResourceName: p.ResourceName,

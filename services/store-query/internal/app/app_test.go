@@ -215,7 +215,9 @@ func TestRebuildReplacesTheReadModelWithTheWriteServicesState(t *testing.T) {
 // unqueueable is an index queue that cannot take anything.
 type unqueueable struct{ app.IndexQueue }
 
-func (unqueueable) Defer(context.Context, ...domain.Document) error { return errors.New("queue unreachable") }
+func (unqueueable) Defer(context.Context, ...domain.Document) error {
+	return errors.New("queue unreachable")
+}
 
 // Nothing is queued for a write the index takes; when the index refuses a write and the queue
 // cannot take it either, the event fails (and is delivered again) instead of being lost, both

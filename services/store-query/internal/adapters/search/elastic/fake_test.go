@@ -25,8 +25,7 @@ type fakeES struct {
 	srv     *httptest.Server
 	mu      sync.Mutex
 	indices map[string]map[string]map[string]any // index → id → source
-	mapping map[string]any
-	bodies  []string // search request bodies, for assertions
+	bodies  []string                             // search request bodies, for assertions
 	down    bool
 }
 
