@@ -28,18 +28,11 @@ func TestDuplicateDeliveriesHaveOneEffect(t *testing.T) {
 			t.Parallel()
 			env := messagingtest.New(t)
 			pool, _ := pgtest.NewDB(t, nil, pgidempotency.Migration(1))
-			var mu sync.Mutex
-			effects := map[string]int{}
-			handler := func(_ context.Context, e messaging.Envelope) error {
-				mu.Lock()
-				defer mu.Unlock()
-				effects[e.EventID]++
-				return nil
-			}
+			effects := &effectCounter{}
 			cfg := fastConfig(env, tt.group, 3)
 			cfg.Concurrency = tt.concurrency
 			cfg.Idempotency = pgidempotency.New(pool)
-			runConsumer(t, messaging.NewConsumer(env.Conn, cfg, handler, nil))
+			runConsumer(t, messaging.NewConsumer(env.Conn, cfg, effects.handle, nil))
 			waitForQueue(t, env, env.Topology.Queue(tt.group))
 
 			before := counter(t, "messaging_duplicates_total", tt.group) + counter(t, "messaging_consumed_total", tt.group)
@@ -55,15 +48,11 @@ func TestDuplicateDeliveriesHaveOneEffect(t *testing.T) {
 				}
 			}
 			eventually(t, 20*time.Second, "every copy settled", func() bool {
-				mu.Lock()
-				defer mu.Unlock()
-				return effects[other.EventID] == 1 && effects[dup.EventID] >= 1 &&
+				return effects.of(other.EventID) == 1 && effects.of(dup.EventID) >= 1 &&
 					counter(t, "messaging_duplicates_total", tt.group)+counter(t, "messaging_consumed_total", tt.group)-before >= float64(tt.copies+1)
 			})
-			mu.Lock()
-			defer mu.Unlock()
-			if effects[dup.EventID] != 1 {
-				t.Fatalf("duplicate event handled %d times, want 1", effects[dup.EventID])
+			if n := effects.of(dup.EventID); n != 1 {
+				t.Fatalf("duplicate event handled %d times, want 1", n)
 			}
 			if done, err := pgidempotency.New(pool).Processed(context.Background(), tt.group, dup.EventID); err != nil || !done {
 				t.Fatalf("event not recorded as processed: %v %v", done, err)
@@ -104,19 +93,12 @@ func TestAStoreThatTellsNewEventsSparesTheirLookup(t *testing.T) {
 	t.Parallel()
 	env := messagingtest.New(t)
 	store := &tellingStore{done: map[string]bool{}, asked: map[string]int{}, newEntity: "char-new"}
-	var mu sync.Mutex
-	effects := map[string]int{}
-	handler := func(_ context.Context, e messaging.Envelope) error {
-		mu.Lock()
-		defer mu.Unlock()
-		effects[e.EventID]++
-		return nil
-	}
+	effects := &effectCounter{}
 	const group = "idempotency-test-teller"
 	cfg := fastConfig(env, group, 3)
 	cfg.Concurrency = 1
 	cfg.Idempotency = store
-	runConsumer(t, messaging.NewConsumer(env.Conn, cfg, handler, nil))
+	runConsumer(t, messaging.NewConsumer(env.Conn, cfg, effects.handle, nil))
 	waitForQueue(t, env, env.Topology.Queue(group))
 
 	fresh, known := newEnvelope("char-new", 3), newEnvelope("char-known", 3)
@@ -137,12 +119,33 @@ func TestAStoreThatTellsNewEventsSparesTheirLookup(t *testing.T) {
 	})
 	store.mu.Lock()
 	defer store.mu.Unlock()
-	mu.Lock()
-	defer mu.Unlock()
 	if store.asked[fresh.EventID] != 0 {
 		t.Errorf("the new event was looked up %d times, want 0", store.asked[fresh.EventID])
 	}
-	if effects[fresh.EventID] != 1 || effects[known.EventID] != 1 {
-		t.Errorf("effects = new %d, known %d; want 1 each", effects[fresh.EventID], effects[known.EventID])
+	if effects.of(fresh.EventID) != 1 || effects.of(known.EventID) != 1 {
+		t.Errorf("effects = new %d, known %d; want 1 each", effects.of(fresh.EventID), effects.of(known.EventID))
 	}
+}
+
+// effectCounter is a handler that counts how often each event took effect.
+type effectCounter struct {
+	mu sync.Mutex
+	n  map[string]int
+}
+
+func (c *effectCounter) handle(_ context.Context, e messaging.Envelope) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.n == nil {
+		c.n = map[string]int{}
+	}
+	c.n[e.EventID]++
+	return nil
+}
+
+// of returns how often event id took effect.
+func (c *effectCounter) of(id string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.n[id]
 }

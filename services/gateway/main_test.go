@@ -15,6 +15,7 @@ import (
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/envconfig"
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
+	"github.com/tmfcatalog/platform/libs/chassis/poll"
 )
 
 type lockedBuffer struct {
@@ -113,11 +114,8 @@ func TestAccessLinesAppearWithinTheFlushDelay(t *testing.T) {
 		}
 	}()
 	get(t, base+"/api/v1/store/offerings")
-	deadline := time.Now().Add(5 * time.Second)
-	for !strings.Contains(out.String(), `"path":"/api/v1/store/offerings"`) {
-		if time.Now().After(deadline) {
-			t.Fatal("the access line was not written within 5 s (delay 20 ms) while the gateway ran")
-		}
-		time.Sleep(5 * time.Millisecond)
+	written := func() bool { return strings.Contains(out.String(), `"path":"/api/v1/store/offerings"`) }
+	if !poll.Until(5*time.Second, written) {
+		t.Fatal("the access line was not written within 5 s (delay 20 ms) while the gateway ran")
 	}
 }

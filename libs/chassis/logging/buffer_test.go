@@ -8,6 +8,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/tmfcatalog/platform/libs/chassis/poll"
 )
 
 // sink records every write it gets.
@@ -78,12 +80,8 @@ func TestLineBufferFlushesWithinItsInterval(t *testing.T) {
 	if _, err := b.Write([]byte("hello\n")); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for out.text() != "hello\n" {
-		if time.Now().After(deadline) {
-			t.Fatal("a buffered line was not written within 5 s (interval 20 ms)")
-		}
-		time.Sleep(time.Millisecond)
+	if !poll.Until(5*time.Second, func() bool { return out.text() == "hello\n" }) {
+		t.Fatal("a buffered line was not written within 5 s (interval 20 ms)")
 	}
 	t.Logf("line written after %v", time.Since(start))
 }

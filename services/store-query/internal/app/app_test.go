@@ -231,11 +231,7 @@ func TestAnIndexWriteNeitherTakenNorQueuedFailsTheEvent(t *testing.T) {
 	if pending, err := store.PendingIndex(ctx, 10); err != nil || len(pending) != 0 {
 		t.Fatalf("queue after an indexed write = %+v, %v; want empty", pending, err)
 	}
-	b := app.NewBatcher(p, 8)
-	bctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- b.Run(bctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	b := startBatcher(t, p, 8)
 
 	idx.down.Store(true)
 	pr := c.Price

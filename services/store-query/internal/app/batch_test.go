@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tmfcatalog/platform/libs/chassis/poll"
 	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/search/bleve"
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
 	"github.com/tmfcatalog/platform/services/store-query/internal/domain"
@@ -15,7 +16,7 @@ import (
 )
 
 // startBatcher runs a batcher until the test ends.
-func startBatcher(t *testing.T, p *app.Projector, max int) *app.Batcher {
+func startBatcher(t testing.TB, p *app.Projector, max int) *app.Batcher {
 	t.Helper()
 	b := app.NewBatcher(p, max)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -241,11 +242,7 @@ func TestEventsWaitForTheIndexDiskButTheNextBatchDoesNot(t *testing.T) {
 			}
 		}
 	}
-	b := app.NewBatcher(p, 8)
-	bctx, cancel := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- b.Run(bctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	b := startBatcher(t, p, 8)
 
 	acked := make(chan error, 2)
 	go func() { acked <- b.ApplyOffering(ctx, first.Offering) }()
@@ -267,18 +264,14 @@ func TestEventsWaitForTheIndexDiskButTheNextBatchDoesNot(t *testing.T) {
 
 func waitSearchable(t *testing.T, idx *bleve.Index, text string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for {
+	searchable := poll.Until(10*time.Second, func() bool {
 		r, err := idx.Search(context.Background(), domain.Query{Text: text, Limit: 10, Sort: domain.SortName})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Total > 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%q not searchable within 10 s", text)
-		}
-		time.Sleep(5 * time.Millisecond)
+		return r.Total > 0
+	})
+	if !searchable {
+		t.Fatalf("%q not searchable within 10 s", text)
 	}
 }

@@ -77,11 +77,8 @@ func TestPriceUpdateSendsOnlyWritesToFerretDB(t *testing.T) {
 	}
 	t.Cleanup(func() { _ = idx.Close() })
 	p := app.NewProjector(store, store, store, idx, storetest.Discard())
-	b := app.NewBatcher(p, 64)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
-	t.Cleanup(func() { cancel(); <-done })
+	b := startBatcher(t, p, 64)
+	ctx := context.Background()
 
 	c := storetest.NewCatalog("Round Trips", 10, domain.StatusPublished)
 	publish(t, p, c, true)
@@ -144,11 +141,8 @@ func BenchmarkPriceUpdate(b *testing.B) {
 	}
 	b.Cleanup(func() { _ = idx.Close() })
 	p := app.NewProjector(store, store, store, idx, storetest.Discard())
-	bt := app.NewBatcher(p, 64)
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- bt.Run(ctx) }()
-	b.Cleanup(func() { cancel(); <-done })
+	bt := startBatcher(b, p, 64)
+	ctx := context.Background()
 	c := storetest.NewCatalog("Bench Price", 10, domain.StatusPublished)
 	for _, err := range []error{p.ApplyCharacteristic(ctx, c.Characteristic), p.ApplySpecification(ctx, c.Specification),
 		p.ApplyPrice(ctx, c.Price), p.ApplyOffering(ctx, c.Offering)} {

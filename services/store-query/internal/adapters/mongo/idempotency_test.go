@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/tmfcatalog/platform/libs/chassis/poll"
 	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/mongo"
 	"github.com/tmfcatalog/platform/services/store-query/internal/storetest"
 )
@@ -41,10 +42,7 @@ func TestMarksWaitingForAnInsertShareTheNext(t *testing.T) {
 		// Ids 40..49 repeat 30..39: a redelivery marked twice in one insert.
 		mark(fmt.Sprintf("e%d", k-10*(k/40)))
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for idem.Waiting() < marks-1 && time.Now().Before(deadline) {
-		time.Sleep(time.Millisecond)
-	}
+	poll.Until(10*time.Second, func() bool { return idem.Waiting() >= marks-1 })
 	if n := idem.Waiting(); n != marks-1 {
 		t.Errorf("%d marks waiting behind the first insert, want %d", n, marks-1)
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"go.mongodb.org/mongo-driver/bson"
+	mongodriver "go.mongodb.org/mongo-driver/mongo"
 
 	"github.com/tmfcatalog/platform/services/store-query/internal/adapters/mongo"
 	"github.com/tmfcatalog/platform/services/store-query/internal/app"
@@ -255,13 +256,7 @@ func TestDocumentsWrittenBeforeTheBodyStillRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		coll := s.Database().Collection("store_offerings")
-		var raw bson.M
-		if err := coll.FindOne(ctx(t), bson.M{"_id": d.ID}).Decode(&raw); err != nil {
-			t.Fatal(err)
-		}
-		if _, nested := raw["specifications"]; nested || raw["body"] == "" {
-			t.Fatalf("stored document is not packed: %v", raw)
-		}
+		raw := storedPacked(t, coll, d.ID, "stored")
 		// The same document as the store wrote it before the body.
 		c := cat.Characteristic
 		delete(raw, "body")
@@ -284,12 +279,19 @@ func TestDocumentsWrittenBeforeTheBodyStillRead(t *testing.T) {
 		if err := s.Put(ctx(t), d, 1); err != nil {
 			t.Fatal(err)
 		}
-		raw = bson.M{}
-		if err := coll.FindOne(ctx(t), bson.M{"_id": d.ID}).Decode(&raw); err != nil {
-			t.Fatal(err)
-		}
-		if _, nested := raw["specifications"]; nested || raw["body"] == "" {
-			t.Fatalf("re-written document is not packed: %v", raw)
-		}
+		storedPacked(t, coll, d.ID, "re-written")
 	})
+}
+
+// storedPacked reads document id as stored and fails unless its nested parts are packed.
+func storedPacked(t *testing.T, coll *mongodriver.Collection, id, what string) bson.M {
+	t.Helper()
+	var raw bson.M
+	if err := coll.FindOne(ctx(t), bson.M{"_id": id}).Decode(&raw); err != nil {
+		t.Fatal(err)
+	}
+	if _, nested := raw["specifications"]; nested || raw["body"] == "" {
+		t.Fatalf("%s document is not packed: %v", what, raw)
+	}
+	return raw
 }
