@@ -1,39 +1,21 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tmfcatalog/platform/libs/auth"
 	"github.com/tmfcatalog/platform/libs/chassis/envconfig"
 	"github.com/tmfcatalog/platform/libs/chassis/httpserver"
+	"github.com/tmfcatalog/platform/libs/chassis/logging/logtest"
 	"github.com/tmfcatalog/platform/libs/chassis/poll"
 )
-
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 type refuseAll struct{}
 
@@ -90,7 +72,7 @@ func get(t *testing.T, url string) {
 
 func TestAccessLinesHeldInTheBufferAreWrittenOnGracefulShutdown(t *testing.T) {
 	t.Parallel()
-	out := &lockedBuffer{}
+	out := &logtest.Buffer{}
 	base, stop := startGateway(t, out, time.Hour) // no periodic flush: only shutdown writes
 	get(t, base+"/api/v1/store/offerings?probe=shutdown")
 	if strings.Contains(out.String(), "probe") {
@@ -106,7 +88,7 @@ func TestAccessLinesHeldInTheBufferAreWrittenOnGracefulShutdown(t *testing.T) {
 
 func TestAccessLinesAppearWithinTheFlushDelay(t *testing.T) {
 	t.Parallel()
-	out := &lockedBuffer{}
+	out := &logtest.Buffer{}
 	base, stop := startGateway(t, out, 20*time.Millisecond)
 	defer func() {
 		if err := stop(); err != nil {

@@ -1,7 +1,6 @@
 package httpserver
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -9,30 +8,18 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tmfcatalog/platform/libs/chassis/apierror"
 	"github.com/tmfcatalog/platform/libs/chassis/correlation"
 	"github.com/tmfcatalog/platform/libs/chassis/logging"
+	"github.com/tmfcatalog/platform/libs/chassis/logging/logtest"
 )
 
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-func (b *syncBuffer) String() string { b.mu.Lock(); defer b.mu.Unlock(); return b.buf.String() }
-
-func newTestRouter(t *testing.T, limit int64) (http.Handler, *syncBuffer) {
+func newTestRouter(t *testing.T, limit int64) (http.Handler, *logtest.Buffer) {
 	t.Helper()
-	logs := &syncBuffer{}
+	logs := &logtest.Buffer{}
 	log, err := logging.New("test", "debug", logs)
 	if err != nil {
 		t.Fatal(err)
@@ -205,7 +192,7 @@ func TestServeDrainsInFlightRequestsOnShutdown(t *testing.T) {
 
 func TestAccessLinesGoToTheAccessLoggerWhenOneIsGiven(t *testing.T) {
 	t.Parallel()
-	logs, access := &syncBuffer{}, &syncBuffer{}
+	logs, access := &logtest.Buffer{}, &logtest.Buffer{}
 	log, err := logging.New("test", "info", logs)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"bytes"
 	"encoding/json"
 	"io"
 	"net"
@@ -19,6 +18,7 @@ import (
 
 	"github.com/tmfcatalog/platform/libs/auth/authtest"
 	"github.com/tmfcatalog/platform/libs/chassis/logging"
+	"github.com/tmfcatalog/platform/libs/chassis/logging/logtest"
 	"github.com/tmfcatalog/platform/libs/chassis/tracing"
 	"github.com/tmfcatalog/platform/services/gateway/internal/routing"
 	"github.com/tmfcatalog/platform/services/gateway/internal/upstream"
@@ -162,30 +162,12 @@ func (f *fakeUpstream) restart() { f.start(f.addr) }
 
 func (f *fakeUpstream) url() *url.URL { return &url.URL{Scheme: "http", Host: f.addr} }
 
-// syncBuffer collects log output from concurrent handlers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type harness struct {
 	t    testing.TB
 	gw   *Gateway
 	srv  *httptest.Server
 	iss  *authtest.Issuer
-	logs *syncBuffer
+	logs *logtest.Buffer
 	ups  map[string]*fakeUpstream
 }
 
@@ -193,7 +175,7 @@ type harness struct {
 // adjusts the configuration first.
 func newHarness(t testing.TB, tweak func(*Config)) *harness {
 	t.Helper()
-	h := &harness{t: t, iss: authtest.NewIssuer(t), logs: &syncBuffer{}, ups: map[string]*fakeUpstream{}}
+	h := &harness{t: t, iss: authtest.NewIssuer(t), logs: &logtest.Buffer{}, ups: map[string]*fakeUpstream{}}
 	cfg := Config{
 		Upstreams: map[string]*url.URL{},
 		Upstream: upstream.Config{ConnectTimeout: time.Second, ResponseTimeout: 2 * time.Second,
